@@ -1,0 +1,53 @@
+/* ferry.h: the context every command and driver gets first (git's struct repository). */
+#ifndef FERRY_H
+#define FERRY_H
+
+#include "config.h"
+#include "journal.h"
+#include "log.h"
+#include "plan.h"
+#include "remote.h"
+#include "run-command.h"
+#include "service.h"
+#include "strbuf.h"
+
+/* exit statuses, picked by main.c from what a command returns */
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+#define EXIT_STOPPED	3
+
+struct remote_conn;
+
+struct ferry {
+	struct config *cf;
+	struct journal *j;		/* NULL until a command opens it */
+	int dry_run;
+	/* ssh ControlMasters: one per host, in a private 0700 directory */
+	char *ctl_dir;
+	struct remote_conn *conns;
+	size_t n_conns;
+};
+
+#define CMD_NEEDS_CONFIG	0x1
+#define CMD_NEEDS_JOURNAL	0x2	/* opened read-only-ish: missing file = empty */
+#define CMD_WRITES_JOURNAL	0x4	/* created if missing, run lock taken */
+
+struct cmd_entry {
+	const char *name;
+	const char *usage;		/* after "ferry [-c FILE] [-v|-q] " */
+	int flags;
+	/* argv[0] is the command name; returns an EXIT_* status */
+	int (*exec)(struct ferry *f, int argc, char **argv);
+};
+
+extern const struct cmd_entry *const cmd_table[];
+const struct cmd_entry *cmd_find(const char *name);
+int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+extern const struct cmd_entry cmd_check_entry, cmd_plan_entry, cmd_run_entry,
+    cmd_status_entry, cmd_verify_entry, cmd_rollback_entry, cmd_report_entry,
+    cmd_watch_entry, cmd_mark_entry;
+
+#endif

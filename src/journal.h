@@ -1,0 +1,75 @@
+/* journal.h: the SQLite journal (WAL, mode 0600): steps, events, backups. */
+#ifndef FERRY_JOURNAL_H
+#define FERRY_JOURNAL_H
+
+#include <stddef.h>
+
+#include "plan.h"
+#include "strbuf.h"
+
+struct journal;
+
+struct step_record {
+	enum step_state state;	/* STEP_PENDING when the journal has no row */
+	double started;		/* unix seconds, 0 if never */
+	double finished;
+	char *detail;		/* never NULL after journal_step_get */
+	char *error;
+};
+
+/*
+ * Opens (creating with mode 0600 when create is set) and upgrades the schema.
+ * Returns -1 with a message on error.  A missing file with create == 0 is
+ * not an error: *jp is set to NULL and 0 returned, so read-only commands on
+ * a fresh config show everything pending.
+ */
+int journal_open(struct journal **jp, const char *path, int create);
+void journal_close(struct journal *j);
+/* An exclusive run lock: a second ferry on the same journal gets -1 and a message. */
+int journal_lock_run(struct journal *j);
+
+int journal_begin(struct journal *j);
+int journal_commit(struct journal *j);
+int journal_rollback_tx(struct journal *j);
+
+int journal_set_migration(struct journal *j, const char *from, const char *to);
+
+int journal_step_get(struct journal *j, const char *account, const char *step,
+    struct step_record *out);
+void step_record_release(struct step_record *r);
+/* one transaction; started is set when entering RUNNING, finished on DONE/FAILED/SKIPPED */
+int journal_step_set(struct journal *j, const char *account, const char *step,
+    enum step_state state, const char *detail, const char *error);
+
+/* timestamped events for downtime windows: kind e.g. "files.start", "mush.end" */
+int journal_event_add(struct journal *j, const char *account, const char *step,
+    const char *kind, double when, const char *detail);
+/* the latest event of that kind: 1 found, 0 none, -1 error */
+int journal_event_time(struct journal *j, const char *account, const char *kind,
+    double *when);
+
+/* small per-account facts steps keep between runs (old TTL, serial planned, ...) */
+int journal_kv_set(struct journal *j, const char *account, const char *key,
+    const char *value);
+int journal_kv_get(struct journal *j, const char *account, const char *key,
+    struct strbuf *out);	/* 1 found, 0 not, -1 error */
+
+/* the original bytes of a file before a step changed it */
+struct backup {
+	char *host, *path;
+	struct strbuf data;
+	int existed;
+	unsigned mode, uid, gid;
+	char sha256[65];
+};
+int journal_backup_put(struct journal *j, const char *account, const char *step,
+    const struct backup *b);
+/* the first backup this step took of host:path: 1 found, 0 not, -1 error */
+int journal_backup_get(struct journal *j, const char *account, const char *step,
+    const char *host, const char *path, struct backup *out);
+void backup_release(struct backup *b);
+
+double now_seconds(void);	/* wall clock, sub-second */
+void format_time_iso(char *buf, size_t n, double t);	/* 2026-11-24T18:00:00Z */
+
+#endif

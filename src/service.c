@@ -1,0 +1,40 @@
+/* service.c: the registry of drivers; a step id finds its operations here. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ferry.h"
+
+static const struct service *const services[] = {
+#define SERVICE(x) &x,
+#include "services.def"
+#undef SERVICE
+	NULL
+};
+
+const struct step_ops *
+service_step(const char *id)
+{
+	size_t i;
+	const struct step_ops *op;
+
+	for (i = 0; services[i]; i++)
+		for (op = services[i]->steps; op->id; op++)
+			if (strcmp(op->id, id) == 0)
+				return op;
+	return NULL;
+}
+
+int
+step_error(struct step_ctx *ctx, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	error("%s: %s: %s", ctx->a->name, ctx->def->id, sb.buf);
+	strbuf_release(&sb);
+	return -1;
+}

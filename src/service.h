@@ -1,0 +1,57 @@
+/* service.h: the one interface every service driver implements (OpenSMTPD's table_backend). */
+#ifndef FERRY_SERVICE_H
+#define FERRY_SERVICE_H
+
+#include "plan.h"
+#include "strbuf.h"
+
+struct ferry;
+struct account;
+
+enum probe_result {
+	PROBE_ERROR = -1,	/* could not tell; message already printed */
+	PROBE_TODO = 0,		/* apply is needed; ctx->diff says what it changes */
+	PROBE_DONE = 1,		/* already the way the step wants it: nothing to change */
+	PROBE_SKIP = 2,		/* does not apply to this account; ctx->skip_reason says why */
+	PROBE_WAIT = 3,		/* a gate: ctx->wait_seconds left (TTL) */
+};
+
+struct step_ctx {
+	struct ferry *f;
+	struct account *a;
+	const struct step_def *def;
+	int dry_run;
+	struct strbuf detail;	/* one line for the journal and status */
+	struct strbuf diff;	/* unified diff or summary of what apply changes */
+	const char *skip_reason;
+	double wait_seconds;
+};
+
+/*
+ * probe is read-only.  apply changes hosts and returns 0 or -1 (error
+ * already printed as "ferry: ACCOUNT: STEP: msg").  verify checks from the
+ * outside.  undo reverts a done step; NULL marks it irreversible.
+ */
+struct step_ops {
+	const char *id;
+	int (*probe)(struct step_ctx *ctx);
+	int (*apply)(struct step_ctx *ctx);
+	int (*verify)(struct step_ctx *ctx);
+	int (*undo)(struct step_ctx *ctx);
+};
+
+struct service {
+	const char *name;
+	const struct step_ops *steps;	/* terminated by an entry with id NULL */
+};
+
+extern const struct service svc_account, svc_files, svc_web, svc_mail, svc_mush, svc_dns,
+    svc_notice, svc_watch;
+
+const struct step_ops *service_step(const char *id);
+
+/* "ferry: ACCOUNT: STEP: msg", returns -1 */
+int step_error(struct step_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

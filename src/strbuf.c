@@ -1,0 +1,239 @@
+/* strbuf.c: growable strings and string lists. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "log.h"
+
+char strbuf_empty[1];
+
+void
+strbuf_init(struct strbuf *sb)
+{
+	struct strbuf blank = STRBUF_INIT;
+
+	*sb = blank;
+}
+
+void
+strbuf_release(struct strbuf *sb)
+{
+	if (sb->alloc)
+		free(sb->buf);
+	strbuf_init(sb);
+}
+
+char *
+strbuf_detach(struct strbuf *sb)
+{
+	char *s = sb->alloc ? sb->buf : xstrdup("");
+
+	strbuf_init(sb);
+	return s;
+}
+
+void
+strbuf_reset(struct strbuf *sb)
+{
+	strbuf_setlen(sb, 0);
+}
+
+static size_t
+strbuf_cap(const struct strbuf *sb)
+{
+	return sb->cap ? sb->cap : STRBUF_DEFAULT_CAP;
+}
+
+void
+strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	size_t want;
+
+	if (extra > strbuf_cap(sb) || sb->len > strbuf_cap(sb) - extra)
+		fatalx("string buffer over its cap of %zu bytes", strbuf_cap(sb));
+	want = sb->len + extra + 1;
+	if (want <= sb->alloc)
+		return;
+	if (want < sb->alloc * 2)
+		want = sb->alloc * 2;
+	if (want < 64)
+		want = 64;
+	if (sb->alloc == 0) {
+		sb->buf = xmalloc(want);
+		sb->buf[0] = '\0';
+	} else
+		sb->buf = xrealloc(sb->buf, want);
+	sb->alloc = want;
+}
+
+void
+strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (len == 0)
+		return;
+	strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+int
+strbuf_add_capped(struct strbuf *sb, const void *data, size_t len)
+{
+	size_t room = strbuf_cap(sb) - sb->len;
+
+	if (len > room) {
+		strbuf_add(sb, data, room);
+		return -1;
+	}
+	strbuf_add(sb, data, len);
+	return 0;
+}
+
+void
+strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void
+strbuf_addch(struct strbuf *sb, int c)
+{
+	char ch = (char)c;
+
+	strbuf_add(sb, &ch, 1);
+}
+
+void
+strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		fatalx("bad format string %s", fmt);
+	strbuf_grow(sb, (size_t)n);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void
+strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void
+strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	if (len > sb->len)
+		fatalx("strbuf_setlen beyond the end");
+	sb->len = len;
+	if (sb->alloc)
+		sb->buf[len] = '\0';
+}
+
+void
+strbuf_rtrim(struct strbuf *sb)
+{
+	while (sb->len > 0 && strchr(" \t\r\n", sb->buf[sb->len - 1]))
+		sb->len--;
+	if (sb->alloc)
+		sb->buf[sb->len] = '\0';
+}
+
+void
+strbuf_add_json(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p;
+
+	strbuf_addch(sb, '"');
+	for (p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': strbuf_addstr(sb, "\\\""); break;
+		case '\\': strbuf_addstr(sb, "\\\\"); break;
+		case '\n': strbuf_addstr(sb, "\\n"); break;
+		case '\r': strbuf_addstr(sb, "\\r"); break;
+		case '\t': strbuf_addstr(sb, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				strbuf_addf(sb, "\\u%04x", *p);
+			else
+				strbuf_addch(sb, *p);
+		}
+	}
+	strbuf_addch(sb, '"');
+}
+
+void
+strlist_push(struct strlist *l, const char *s)
+{
+	if (l->n + 2 > l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 8;
+		l->v = xreallocarray(l->v, l->alloc, sizeof *l->v);
+	}
+	l->v[l->n++] = xstrdup(s);
+	l->v[l->n] = NULL;
+}
+
+void
+strlist_pushf(struct strlist *l, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strlist_push(l, sb.buf);
+	strbuf_release(&sb);
+}
+
+void
+strlist_clear(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->alloc = 0;
+}
+
+int
+strlist_has(const struct strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+void
+strlist_split(struct strlist *l, const char *s)
+{
+	struct strbuf word = STRBUF_INIT;
+
+	for (;; s++) {
+		if (*s == '\0' || *s == ' ' || *s == '\t') {
+			if (word.len)
+				strlist_push(l, word.buf);
+			strbuf_reset(&word);
+			if (*s == '\0')
+				break;
+		} else
+			strbuf_addch(&word, *s);
+	}
+	strbuf_release(&word);
+}
