@@ -1,0 +1,280 @@
+/*
+ * mbox.c: split a spool on "From " lines, read Message-IDs, merge spools
+ * without duplicates.  Byte offsets only: a message is never rewritten.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "mbox.h"
+
+static int
+is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* the line from p ends (newline included) at the return value */
+static size_t
+line_end(const char *t, size_t len, size_t p)
+{
+	const char *q = memchr(t + p, '\n', len - p);
+
+	return q ? (size_t)(q - t) + 1 : len;
+}
+
+/* the line [p, e) holds nothing but its newline */
+static int
+is_empty_line(const char *t, size_t p, size_t e)
+{
+	return (e - p == 1 && t[p] == '\n') || (e - p == 2 && t[p] == '\r' && t[p + 1] == '\n');
+}
+
+static int
+is_from_line(const char *t, size_t len, size_t p)
+{
+	return len - p >= 5 && memcmp(t + p, "From ", 5) == 0;
+}
+
+static struct mbox_msg *
+add_msg(struct mbox *mb, size_t start, int lineno)
+{
+	struct mbox_msg *m;
+
+	mb->msgs = xreallocarray(mb->msgs, mb->n + 1, sizeof(*m));
+	m = &mb->msgs[mb->n++];
+	memset(m, 0, sizeof(*m));
+	m->start = start;
+	m->lineno = lineno;
+	return m;
+}
+
+/* closes message m at next; last_empty: where the blank line before next starts */
+static void
+close_msg(struct mbox_msg *m, size_t next, size_t last_empty, int had_empty)
+{
+	m->next = next;
+	m->end = had_empty ? last_empty : next;
+}
+
+static void
+split(struct mbox *mb, size_t p, int lineno)
+{
+	const char *t = mb->text;
+	size_t e, empty_at = 0;
+	int prev_empty = 1;
+	struct mbox_msg *m = NULL;
+
+	for (; p < mb->len; p = e, lineno++) {
+		e = line_end(t, mb->len, p);
+		if (prev_empty && is_from_line(t, mb->len, p)) {
+			if (m)
+				close_msg(m, p, empty_at, 1);
+			m = add_msg(mb, p, lineno);
+		}
+		prev_empty = is_empty_line(t, p, e);
+		if (prev_empty)
+			empty_at = p;
+	}
+	/* the spool's last message: a final blank line is its separator */
+	if (m)
+		close_msg(m, mb->len, empty_at, prev_empty && empty_at > m->start);
+}
+
+/* the unfolded value of the header at [p, ...) after its colon */
+static char *
+header_value(const char *t, size_t len, size_t p, size_t stop)
+{
+	struct strbuf v = STRBUF_INIT;
+	size_t e;
+	char *s, *lt, *gt;
+
+	p += strlen("Message-ID");
+	while (p < stop && is_blank(t[p]))
+		p++;
+	if (p < stop && t[p] == ':')
+		p++;
+	do {
+		e = line_end(t, len, p);
+		strbuf_add(&v, t + p, e - p);
+		p = e;
+	} while (p < stop && is_blank(t[p]));
+	lt = strchr(v.buf, '<');
+	gt = lt ? strchr(lt, '>') : NULL;
+	s = lt && gt ? xstrndup(lt, (size_t)(gt - lt) + 1) : NULL;
+	strbuf_release(&v);
+	return s;
+}
+
+/* Message-ID from the header, which ends at the first empty line */
+static char *
+find_msgid(const char *t, size_t len, const struct mbox_msg *m)
+{
+	size_t p = line_end(t, len, m->start), e;
+	size_t n = strlen("Message-ID");
+
+	for (; p < m->end; p = e) {
+		e = line_end(t, len, p);
+		if (is_empty_line(t, p, e))
+			break;
+		if (e - p > n && strncasecmp(t + p, "Message-ID", n) == 0 &&
+		    (t[p + n] == ':' || is_blank(t[p + n])))
+			return header_value(t, len, p, m->end);
+	}
+	return NULL;
+}
+
+int
+mbox_parse(struct mbox *mb, const char *name, const char *text, size_t len)
+{
+	size_t p = 0, i;
+	int lineno = 1;
+
+	memset(mb, 0, sizeof(*mb));
+	mb->name = xstrdup(name);
+	mb->text = xmalloc(len + 1);
+	memcpy(mb->text, text, len);
+	mb->text[len] = '\0';
+	mb->len = len;
+	while (p < len && is_empty_line(text, p, line_end(text, len, p))) {
+		p = line_end(text, len, p);
+		lineno++;
+	}
+	if (p < len && !is_from_line(text, len, p)) {
+		mbox_release(mb);
+		return error("%s: not an mbox spool: no \"From \" line at the start", name);
+	}
+	split(mb, p, lineno);
+	for (i = 0; i < mb->n; i++)
+		mb->msgs[i].msgid = find_msgid(mb->text, len, &mb->msgs[i]);
+	return 0;
+}
+
+void
+mbox_release(struct mbox *mb)
+{
+	size_t i;
+
+	for (i = 0; i < mb->n; i++)
+		free(mb->msgs[i].msgid);
+	free(mb->msgs);
+	free(mb->text);
+	free(mb->name);
+	memset(mb, 0, sizeof(*mb));
+}
+
+void
+mbox_msgids(const struct mbox *mb, struct strlist *ids)
+{
+	size_t i;
+
+	for (i = 0; i < mb->n; i++)
+		if (mb->msgs[i].msgid)
+			strlist_push(ids, mb->msgs[i].msgid);
+}
+
+/* a message's bytes without its final newline, so a spool's unterminated last message compares equal */
+static size_t
+body_len(const struct mbox *mb, const struct mbox_msg *m)
+{
+	size_t n = m->end - m->start;
+
+	if (n && mb->text[m->start + n - 1] == '\n')
+		n--;
+	if (n && mb->text[m->start + n - 1] == '\r')
+		n--;
+	return n;
+}
+
+static int
+same_msg(const struct mbox *a, const struct mbox_msg *x, const struct mbox *b,
+    const struct mbox_msg *y)
+{
+	size_t n = body_len(a, x);
+
+	if (x->msgid || y->msgid)
+		return x->msgid && y->msgid && strcmp(x->msgid, y->msgid) == 0;
+	return n == body_len(b, y) && memcmp(a->text + x->start, b->text + y->start, n) == 0;
+}
+
+int
+mbox_has(const struct mbox *a, const struct mbox *b, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < a->n; k++)
+		if (same_msg(a, &a->msgs[k], b, &b->msgs[i]))
+			return 1;
+	return 0;
+}
+
+size_t
+mbox_missing(const struct mbox *a, const struct mbox *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->n; i++)
+		if (!mbox_has(a, b, i))
+			n++;
+	return n;
+}
+
+/* message i of b is a repeat of an earlier one in b */
+static int
+repeated(const struct mbox *b, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (same_msg(b, &b->msgs[k], b, &b->msgs[i]))
+			return 1;
+	return 0;
+}
+
+/* what the spool needs at its end so that a message may follow */
+static const char *
+spool_tail(const char *s, size_t len)
+{
+	if (len == 0)
+		return "";
+	if (s[len - 1] != '\n')
+		return "\n\n";
+	if ((len >= 2 && s[len - 2] == '\n') || (len >= 3 && s[len - 2] == '\r' && s[len - 3] == '\n'))
+		return "";
+	return "\n";
+}
+
+int
+mbox_merge(const char *spool, size_t len, const char *add, size_t add_len,
+    struct strbuf *out, size_t *added)
+{
+	struct mbox a, b;
+	size_t i, n = 0;
+	const struct mbox_msg *m;
+
+	if (mbox_parse(&a, "spool", spool, len) < 0)
+		return -1;
+	if (mbox_parse(&b, "late mail", add, add_len) < 0) {
+		mbox_release(&a);
+		return -1;
+	}
+	strbuf_reset(out);
+	strbuf_add(out, spool, len);
+	for (i = 0; i < b.n; i++) {
+		m = &b.msgs[i];
+		if (mbox_has(&a, &b, i) || repeated(&b, i))
+			continue;
+		if (n++ == 0)
+			strbuf_addstr(out, spool_tail(spool, len));
+		strbuf_add(out, b.text + m->start, m->end - m->start);
+		if (b.text[m->end - 1] != '\n')
+			strbuf_addch(out, '\n');
+		strbuf_addch(out, '\n');
+	}
+	if (added)
+		*added = n;
+	mbox_release(&a);
+	mbox_release(&b);
+	return n > 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * mbox.h: a mail spool (mboxo/mboxrd as procmail and mail.local write it)
+ * split into messages, for moving a spool (phase1.7) and delivering the
+ * mail that reached the old host late (phase1.10).
+ *
+ * A message starts at a line beginning "From " that opens the text or
+ * follows a blank line; ">From " in a body is quoted text, never a
+ * separator, and "From " after a non-blank line is body text too.  The blank
+ * line before the next "From " separates and is not part of the message.
+ */
+#ifndef FERRY_MBOX_H
+#define FERRY_MBOX_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+struct mbox_msg {
+	size_t start;		/* the "From " line */
+	size_t end;		/* end of the message: its last newline included, the
+				 * separating blank line not */
+	size_t next;		/* where the next message (or the text's end) starts */
+	int lineno;		/* of the "From " line, from 1 */
+	char *msgid;		/* Message-ID's "<...>" (unfolded), NULL when absent */
+};
+
+struct mbox {
+	char *name;		/* for messages */
+	char *text;		/* owned copy, NUL-terminated */
+	size_t len;
+	struct mbox_msg *msgs;
+	size_t n;
+};
+
+/* empty text is an empty spool; other text must start (after blank lines) with "From " */
+int mbox_parse(struct mbox *mb, const char *name, const char *text, size_t len);
+void mbox_release(struct mbox *mb);
+
+/* appends each message's Message-ID (messages without one are left out) */
+void mbox_msgids(const struct mbox *mb, struct strlist *ids);
+/* 1 when message i of b is in a: same Message-ID, or, when it has none, same bytes */
+int mbox_has(const struct mbox *a, const struct mbox *b, size_t i);
+/* how many of b's messages a lacks (0: every one of them arrived) */
+size_t mbox_missing(const struct mbox *a, const struct mbox *b);
+
+/*
+ * out = spool with add's messages appended, skipping every message spool
+ * (or an earlier one of add) already has; spool's bytes are kept and a
+ * blank line is put after its last message if it lacks one.  Each appended
+ * message ends with its newline and one blank line.  Returns 1 when
+ * something was appended, 0 when out equals spool, -1 when either text is
+ * not an mbox.  *added (may be NULL) counts the messages appended.
+ */
+int mbox_merge(const char *spool, size_t len, const char *add, size_t add_len,
+    struct strbuf *out, size_t *added);
+
+#endif

@@ -1,0 +1,173 @@
+/* t-mbox.c: splitting a spool on "From " lines, Message-IDs, merging late mail. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mbox.h"
+#include "strbuf.h"
+#include "unit.h"
+
+#define DATA "tests/unit/data/mbox/"
+
+static void
+slurp(const char *path, struct strbuf *sb)
+{
+	char buf[4096];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	strbuf_reset(sb);
+	if (!fp) {
+		printf("not ok - cannot read %s\n", path);
+		exit(1);
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(sb, buf, n);
+	fclose(fp);
+}
+
+static int
+same_as(const struct strbuf *out, const char *path)
+{
+	struct strbuf want = STRBUF_INIT;
+	int same;
+
+	slurp(path, &want);
+	same = out->len == want.len && memcmp(out->buf, want.buf, want.len) == 0;
+	if (!same)
+		printf("# differs from %s:\n%s\n", path, out->buf);
+	strbuf_release(&want);
+	return same;
+}
+
+static int
+parse_str(struct mbox *mb, const char *s)
+{
+	return mbox_parse(mb, "t", s, strlen(s));
+}
+
+static void
+test_split(const struct strbuf *spool)
+{
+	struct mbox mb;
+	struct strlist ids = STRLIST_INIT;
+	const char *t;
+
+	CHECK_INT(mbox_parse(&mb, "spool", spool->buf, spool->len), 0);
+	t = mb.text;
+	/* neither "From the desk" (no blank line before) nor ">From" splits */
+	CHECK_INT(mb.n, 3);
+	CHECK_INT(mb.msgs[0].lineno, 1);
+	CHECK_INT(mb.msgs[1].lineno, 13);
+	CHECK_INT(mb.msgs[2].lineno, 22);
+	CHECK(strncmp(t + mb.msgs[1].start, "From bob@", 9) == 0);
+	CHECK(strncmp(t + mb.msgs[0].end - 10, "procmail.\n", 10) == 0);
+	CHECK_INT(mb.msgs[0].next, mb.msgs[1].start);
+	CHECK_INT(mb.msgs[0].next - mb.msgs[0].end, 1);
+	/* the spool's final blank line separates, it is not the body's */
+	CHECK_INT(mb.msgs[2].end, spool->len - 1);
+	CHECK_INT(mb.msgs[2].next, spool->len);
+	CHECK_STR(mb.msgs[0].msgid, "<one@example.net>");
+	CHECK_STR(mb.msgs[1].msgid, "<two.folded@example.net>");
+	/* a Message-ID line in the body is not the header's */
+	CHECK(mb.msgs[2].msgid == NULL);
+	mbox_msgids(&mb, &ids);
+	CHECK_INT(ids.n, 2);
+	CHECK_STR(ids.v[1], "<two.folded@example.net>");
+	strlist_clear(&ids);
+	mbox_release(&mb);
+}
+
+static void
+test_shapes(void)
+{
+	struct mbox mb;
+
+	CHECK_INT(parse_str(&mb, ""), 0);
+	CHECK_INT(mb.n, 0);
+	mbox_release(&mb);
+	CHECK_INT(parse_str(&mb, "\nFrom a  Mon\nSubject: x\n\nbody"), 0);
+	CHECK_INT(mb.n, 1);
+	CHECK_INT(mb.msgs[0].lineno, 2);
+	CHECK_INT(mb.msgs[0].end, mb.len);
+	mbox_release(&mb);
+	/* CRLF blank lines separate too; a header name must end at its colon */
+	CHECK_INT(parse_str(&mb, "From a  Mon\r\nMessage-IDx: <no>\r\n\r\nb\r\n\r\n"
+	    "From c  Tue\r\nMessage-ID:<c@x>\r\n\r\nd\r\n"), 0);
+	CHECK_INT(mb.n, 2);
+	CHECK(mb.msgs[0].msgid == NULL);
+	CHECK_STR(mb.msgs[1].msgid, "<c@x>");
+	mbox_release(&mb);
+	CHECK_INT(parse_str(&mb, "Subject: not an mbox\n\nFrom a  Mon\n"), -1);
+}
+
+static void
+test_merge(const struct strbuf *spool)
+{
+	struct strbuf late = STRBUF_INIT, out = STRBUF_INIT, again = STRBUF_INIT;
+	struct mbox a, b, m;
+	size_t added = 99;
+
+	slurp(DATA "late", &late);
+	CHECK_INT(mbox_parse(&a, "spool", spool->buf, spool->len), 0);
+	CHECK_INT(mbox_parse(&b, "late", late.buf, late.len), 0);
+	CHECK_INT(b.n, 5);
+	CHECK(mbox_has(&a, &b, 0));	/* same Message-ID, other envelope */
+	CHECK(mbox_has(&a, &b, 1));	/* no Message-ID, same bytes */
+	CHECK(!mbox_has(&a, &b, 2));
+	CHECK_INT(mbox_missing(&a, &b), 3);
+	CHECK_INT(mbox_merge(spool->buf, spool->len, late.buf, late.len, &out, &added), 1);
+	CHECK_INT(added, 2);
+	CHECK(same_as(&out, DATA "expect-merged"));
+	CHECK_INT(mbox_parse(&m, "merged", out.buf, out.len), 0);
+	CHECK_INT(m.n, 5);
+	CHECK_INT(mbox_missing(&m, &b), 0);
+	CHECK_INT(mbox_missing(&m, &a), 0);
+	/* merging again adds nothing and keeps every byte */
+	CHECK_INT(mbox_merge(out.buf, out.len, late.buf, late.len, &again, &added), 0);
+	CHECK_INT(added, 0);
+	CHECK(again.len == out.len && memcmp(again.buf, out.buf, out.len) == 0);
+	mbox_release(&a);
+	mbox_release(&b);
+	mbox_release(&m);
+	strbuf_release(&late);
+	strbuf_release(&out);
+	strbuf_release(&again);
+}
+
+static void
+test_merge_tails(void)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *msg = "From z  Wed\nSubject: z\n\nzz\n";
+	size_t added;
+
+	/* a spool whose last message lacks the blank line, or even its newline */
+	CHECK_INT(mbox_merge("From a  Mon\n\nx\n", 15, msg, strlen(msg), &out, &added), 1);
+	CHECK_STR(out.buf, "From a  Mon\n\nx\n\nFrom z  Wed\nSubject: z\n\nzz\n\n");
+	CHECK_INT(mbox_merge("From a  Mon\n\nx", 14, msg, strlen(msg), &out, &added), 1);
+	CHECK_STR(out.buf, "From a  Mon\n\nx\n\nFrom z  Wed\nSubject: z\n\nzz\n\n");
+	/* an empty spool gets the message alone */
+	CHECK_INT(mbox_merge("", 0, msg, strlen(msg), &out, &added), 1);
+	CHECK_STR(out.buf, "From z  Wed\nSubject: z\n\nzz\n\n");
+	/* nothing to add: the spool's bytes stay, missing blank line and all */
+	CHECK_INT(mbox_merge("From a  Mon\n\nx", 14, "", 0, &out, &added), 0);
+	CHECK_STR(out.buf, "From a  Mon\n\nx");
+	CHECK_INT(mbox_merge("junk\n", 5, msg, strlen(msg), &out, &added), -1);
+	CHECK_INT(mbox_merge(msg, strlen(msg), "junk\n", 5, &out, &added), -1);
+	strbuf_release(&out);
+}
+
+int
+main(void)
+{
+	struct strbuf spool = STRBUF_INIT;
+
+	slurp(DATA "spool", &spool);
+	test_split(&spool);
+	test_shapes();
+	test_merge(&spool);
+	test_merge_tails();
+	strbuf_release(&spool);
+	UNIT_DONE("mbox");
+}
