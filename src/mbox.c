@@ -109,7 +109,7 @@ header_value(const char *t, size_t len, size_t p, size_t stop)
 
 /* Message-ID from the header, which ends at the first empty line */
 static char *
-find_msgid(const char *t, size_t len, const struct mbox_msg *m)
+find_message_id(const char *t, size_t len, const struct mbox_msg *m)
 {
 	size_t p = line_end(t, len, m->start), e;
 	size_t n = strlen("Message-ID");
@@ -126,13 +126,12 @@ find_msgid(const char *t, size_t len, const struct mbox_msg *m)
 }
 
 int
-mbox_parse(struct mbox *mb, const char *name, const char *text, size_t len)
+mbox_parse(struct mbox *mb, const char *text, size_t len)
 {
 	size_t p = 0, i;
 	int lineno = 1;
 
 	memset(mb, 0, sizeof(*mb));
-	mb->name = xstrdup(name);
 	mb->text = xmalloc(len + 1);
 	memcpy(mb->text, text, len);
 	mb->text[len] = '\0';
@@ -143,11 +142,11 @@ mbox_parse(struct mbox *mb, const char *name, const char *text, size_t len)
 	}
 	if (p < len && !is_from_line(text, len, p)) {
 		mbox_release(mb);
-		return error("%s: not an mbox spool: no \"From \" line at the start", name);
+		return error("not an mbox spool: line %d does not start with \"From \"", lineno);
 	}
 	split(mb, p, lineno);
 	for (i = 0; i < mb->n; i++)
-		mb->msgs[i].msgid = find_msgid(mb->text, len, &mb->msgs[i]);
+		mb->msgs[i].message_id = find_message_id(mb->text, len, &mb->msgs[i]);
 	return 0;
 }
 
@@ -157,10 +156,9 @@ mbox_release(struct mbox *mb)
 	size_t i;
 
 	for (i = 0; i < mb->n; i++)
-		free(mb->msgs[i].msgid);
+		free(mb->msgs[i].message_id);
 	free(mb->msgs);
 	free(mb->text);
-	free(mb->name);
 	memset(mb, 0, sizeof(*mb));
 }
 
@@ -170,8 +168,8 @@ mbox_msgids(const struct mbox *mb, struct strlist *ids)
 	size_t i;
 
 	for (i = 0; i < mb->n; i++)
-		if (mb->msgs[i].msgid)
-			strlist_push(ids, mb->msgs[i].msgid);
+		if (mb->msgs[i].message_id)
+			strlist_push(ids, mb->msgs[i].message_id);
 }
 
 /* a message's bytes without its final newline, so a spool's unterminated last message compares equal */
@@ -193,13 +191,13 @@ same_msg(const struct mbox *a, const struct mbox_msg *x, const struct mbox *b,
 {
 	size_t n = body_len(a, x);
 
-	if (x->msgid || y->msgid)
-		return x->msgid && y->msgid && strcmp(x->msgid, y->msgid) == 0;
+	if (x->message_id || y->message_id)
+		return x->message_id && y->message_id && strcmp(x->message_id, y->message_id) == 0;
 	return n == body_len(b, y) && memcmp(a->text + x->start, b->text + y->start, n) == 0;
 }
 
 int
-mbox_has(const struct mbox *a, const struct mbox *b, size_t i)
+mbox_contains(const struct mbox *a, const struct mbox *b, size_t i)
 {
 	size_t k;
 
@@ -215,14 +213,13 @@ mbox_missing(const struct mbox *a, const struct mbox *b)
 	size_t i, n = 0;
 
 	for (i = 0; i < b->n; i++)
-		if (!mbox_has(a, b, i))
+		if (!mbox_contains(a, b, i))
 			n++;
 	return n;
 }
 
-/* message i of b is a repeat of an earlier one in b */
-static int
-repeated(const struct mbox *b, size_t i)
+int
+mbox_repeated(const struct mbox *b, size_t i)
 {
 	size_t k;
 
@@ -232,9 +229,9 @@ repeated(const struct mbox *b, size_t i)
 	return 0;
 }
 
-/* what the spool needs at its end so that a message may follow */
+/* what text needs at its end so that a message may follow */
 static const char *
-spool_tail(const char *s, size_t len)
+tail_for_next(const char *s, size_t len)
 {
 	if (len == 0)
 		return "";
@@ -245,36 +242,51 @@ spool_tail(const char *s, size_t len)
 	return "\n";
 }
 
+void
+mbox_append_message(struct strbuf *add, const struct strbuf *spool, const struct mbox *in,
+    size_t i)
+{
+	const struct mbox_msg *m = &in->msgs[i];
+
+	if (add->len)
+		strbuf_addstr(add, tail_for_next(add->buf, add->len));
+	else
+		strbuf_addstr(add, tail_for_next(spool->buf, spool->len));
+	strbuf_add(add, in->text + m->start, m->end - m->start);
+	if (in->text[m->end - 1] != '\n')
+		strbuf_addch(add, '\n');
+	strbuf_addch(add, '\n');
+}
+
 int
 mbox_merge(const char *spool, size_t len, const char *add, size_t add_len,
     struct strbuf *out, size_t *added)
 {
+	struct strbuf sp = STRBUF_INIT, more = STRBUF_INIT;
 	struct mbox a, b;
 	size_t i, n = 0;
-	const struct mbox_msg *m;
 
-	if (mbox_parse(&a, "spool", spool, len) < 0)
+	if (mbox_parse(&a, spool, len) < 0)
 		return -1;
-	if (mbox_parse(&b, "late mail", add, add_len) < 0) {
+	if (mbox_parse(&b, add, add_len) < 0) {
 		mbox_release(&a);
 		return -1;
 	}
+	strbuf_add(&sp, spool, len);
+	for (i = 0; i < b.n; i++) {
+		if (mbox_contains(&a, &b, i) || mbox_repeated(&b, i))
+			continue;
+		mbox_append_message(&more, &sp, &b, i);
+		n++;
+	}
 	strbuf_reset(out);
 	strbuf_add(out, spool, len);
-	for (i = 0; i < b.n; i++) {
-		m = &b.msgs[i];
-		if (mbox_has(&a, &b, i) || repeated(&b, i))
-			continue;
-		if (n++ == 0)
-			strbuf_addstr(out, spool_tail(spool, len));
-		strbuf_add(out, b.text + m->start, m->end - m->start);
-		if (b.text[m->end - 1] != '\n')
-			strbuf_addch(out, '\n');
-		strbuf_addch(out, '\n');
-	}
+	strbuf_add(out, more.buf, more.len);
 	if (added)
 		*added = n;
 	mbox_release(&a);
 	mbox_release(&b);
+	strbuf_release(&sp);
+	strbuf_release(&more);
 	return n > 0;
 }

@@ -21,11 +21,10 @@ struct mbox_msg {
 				 * separating blank line not */
 	size_t next;		/* where the next message (or the text's end) starts */
 	int lineno;		/* of the "From " line, from 1 */
-	char *msgid;		/* Message-ID's "<...>" (unfolded), NULL when absent */
+	char *message_id;	/* Message-ID's "<...>" (unfolded), NULL when absent */
 };
 
 struct mbox {
-	char *name;		/* for messages */
 	char *text;		/* owned copy, NUL-terminated */
 	size_t len;
 	struct mbox_msg *msgs;
@@ -33,15 +32,25 @@ struct mbox {
 };
 
 /* empty text is an empty spool; other text must start (after blank lines) with "From " */
-int mbox_parse(struct mbox *mb, const char *name, const char *text, size_t len);
+int mbox_parse(struct mbox *mb, const char *text, size_t len);
 void mbox_release(struct mbox *mb);
 
 /* appends each message's Message-ID (messages without one are left out) */
 void mbox_msgids(const struct mbox *mb, struct strlist *ids);
 /* 1 when message i of b is in a: same Message-ID, or, when it has none, same bytes */
-int mbox_has(const struct mbox *a, const struct mbox *b, size_t i);
+int mbox_contains(const struct mbox *a, const struct mbox *b, size_t i);
+/* 1 when message i of b repeats an earlier message of b (same test) */
+int mbox_repeated(const struct mbox *b, size_t i);
 /* how many of b's messages a lacks (0: every one of them arrived) */
 size_t mbox_missing(const struct mbox *a, const struct mbox *b);
+
+/*
+ * Appends message i of in to add, the text that will be appended to spool:
+ * first the blank line that spool (followed by add so far) needs before a
+ * new message, then the message, its last newline and one blank line.
+ */
+void mbox_append_message(struct strbuf *add, const struct strbuf *spool,
+    const struct mbox *in, size_t i);
 
 /*
  * out = spool with add's messages appended, skipping every message spool

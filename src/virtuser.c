@@ -185,7 +185,7 @@ virtuser_domain_in(const char *domain, const struct strlist *domains)
 	return 0;
 }
 
-/* the addresses of a value: postfix allows a list split by commas and blanks */
+/* the addresses of a value (or a .forward): split by commas, blanks, newlines */
 static void
 value_words(const char *value, struct strlist *w)
 {
@@ -193,7 +193,7 @@ value_words(const char *value, struct strlist *w)
 	const char *s;
 
 	for (s = value;; s++) {
-		if (*s == '\0' || *s == ',' || is_blank(*s)) {
+		if (*s == '\0' || *s == ',' || is_blank(*s) || *s == '\r' || *s == '\n') {
 			if (word.len)
 				strlist_push(w, word.buf);
 			strbuf_reset(&word);

@@ -43,7 +43,7 @@ same_as(const struct strbuf *out, const char *path)
 static int
 parse_str(struct mbox *mb, const char *s)
 {
-	return mbox_parse(mb, "t", s, strlen(s));
+	return mbox_parse(mb, s, strlen(s));
 }
 
 static void
@@ -53,7 +53,7 @@ test_split(const struct strbuf *spool)
 	struct strlist ids = STRLIST_INIT;
 	const char *t;
 
-	CHECK_INT(mbox_parse(&mb, "spool", spool->buf, spool->len), 0);
+	CHECK_INT(mbox_parse(&mb, spool->buf, spool->len), 0);
 	t = mb.text;
 	/* neither "From the desk" (no blank line before) nor ">From" splits */
 	CHECK_INT(mb.n, 3);
@@ -67,10 +67,10 @@ test_split(const struct strbuf *spool)
 	/* the spool's final blank line separates, it is not the body's */
 	CHECK_INT(mb.msgs[2].end, spool->len - 1);
 	CHECK_INT(mb.msgs[2].next, spool->len);
-	CHECK_STR(mb.msgs[0].msgid, "<one@example.net>");
-	CHECK_STR(mb.msgs[1].msgid, "<two.folded@example.net>");
+	CHECK_STR(mb.msgs[0].message_id, "<one@example.net>");
+	CHECK_STR(mb.msgs[1].message_id, "<two.folded@example.net>");
 	/* a Message-ID line in the body is not the header's */
-	CHECK(mb.msgs[2].msgid == NULL);
+	CHECK(mb.msgs[2].message_id == NULL);
 	mbox_msgids(&mb, &ids);
 	CHECK_INT(ids.n, 2);
 	CHECK_STR(ids.v[1], "<two.folded@example.net>");
@@ -95,8 +95,8 @@ test_shapes(void)
 	CHECK_INT(parse_str(&mb, "From a  Mon\r\nMessage-IDx: <no>\r\n\r\nb\r\n\r\n"
 	    "From c  Tue\r\nMessage-ID:<c@x>\r\n\r\nd\r\n"), 0);
 	CHECK_INT(mb.n, 2);
-	CHECK(mb.msgs[0].msgid == NULL);
-	CHECK_STR(mb.msgs[1].msgid, "<c@x>");
+	CHECK(mb.msgs[0].message_id == NULL);
+	CHECK_STR(mb.msgs[1].message_id, "<c@x>");
 	mbox_release(&mb);
 	CHECK_INT(parse_str(&mb, "Subject: not an mbox\n\nFrom a  Mon\n"), -1);
 }
@@ -109,17 +109,17 @@ test_merge(const struct strbuf *spool)
 	size_t added = 99;
 
 	slurp(DATA "late", &late);
-	CHECK_INT(mbox_parse(&a, "spool", spool->buf, spool->len), 0);
-	CHECK_INT(mbox_parse(&b, "late", late.buf, late.len), 0);
+	CHECK_INT(mbox_parse(&a, spool->buf, spool->len), 0);
+	CHECK_INT(mbox_parse(&b, late.buf, late.len), 0);
 	CHECK_INT(b.n, 5);
-	CHECK(mbox_has(&a, &b, 0));	/* same Message-ID, other envelope */
-	CHECK(mbox_has(&a, &b, 1));	/* no Message-ID, same bytes */
-	CHECK(!mbox_has(&a, &b, 2));
+	CHECK(mbox_contains(&a, &b, 0));	/* same Message-ID, other envelope */
+	CHECK(mbox_contains(&a, &b, 1));	/* no Message-ID, same bytes */
+	CHECK(!mbox_contains(&a, &b, 2));
 	CHECK_INT(mbox_missing(&a, &b), 3);
 	CHECK_INT(mbox_merge(spool->buf, spool->len, late.buf, late.len, &out, &added), 1);
 	CHECK_INT(added, 2);
 	CHECK(same_as(&out, DATA "expect-merged"));
-	CHECK_INT(mbox_parse(&m, "merged", out.buf, out.len), 0);
+	CHECK_INT(mbox_parse(&m, out.buf, out.len), 0);
 	CHECK_INT(m.n, 5);
 	CHECK_INT(mbox_missing(&m, &b), 0);
 	CHECK_INT(mbox_missing(&m, &a), 0);
@@ -158,6 +158,38 @@ test_merge_tails(void)
 	strbuf_release(&out);
 }
 
+/* the driver's way: text to append under the spool's lock */
+static void
+test_append_message(const struct strbuf *spool)
+{
+	struct strbuf late = STRBUF_INIT, cur = STRBUF_INIT, add = STRBUF_INIT;
+	struct mbox have, in, m;
+	size_t i;
+
+	slurp(DATA "late", &late);
+	strbuf_add(&cur, spool->buf, spool->len - 1);	/* no blank line at its end */
+	CHECK_INT(mbox_parse(&have, cur.buf, cur.len), 0);
+	CHECK_INT(mbox_parse(&in, late.buf, late.len), 0);
+	CHECK(!mbox_repeated(&in, 2));
+	CHECK(mbox_repeated(&in, 3));
+	for (i = 0; i < in.n; i++)
+		if (!mbox_contains(&have, &in, i) && !mbox_repeated(&in, i))
+			mbox_append_message(&add, &cur, &in, i);
+	CHECK(strncmp(add.buf, "\nFrom dave@", 11) == 0);
+	CHECK(strstr(add.buf, ">From quoted\n\nFrom erin@") != NULL);
+	CHECK(add.len > 3 && strcmp(add.buf + add.len - 3, "e\n\n") == 0);
+	strbuf_add(&cur, add.buf, add.len);
+	CHECK(same_as(&cur, DATA "expect-merged"));
+	CHECK_INT(mbox_parse(&m, cur.buf, cur.len), 0);
+	CHECK_INT(mbox_missing(&m, &in), 0);
+	mbox_release(&have);
+	mbox_release(&in);
+	mbox_release(&m);
+	strbuf_release(&late);
+	strbuf_release(&cur);
+	strbuf_release(&add);
+}
+
 int
 main(void)
 {
@@ -168,6 +200,7 @@ main(void)
 	test_shapes();
 	test_merge(&spool);
 	test_merge_tails();
+	test_append_message(&spool);
 	strbuf_release(&spool);
 	UNIT_DONE("mbox");
 }
