@@ -189,16 +189,26 @@ conn_of(struct ferry *f, const struct host *h)
 	return &f->conns[f->n_conns++];
 }
 
-/* ssh's own words: the first line of its stderr */
+/*
+ * ssh's own words: the last line of its stderr, where it puts the verdict
+ * ("Host key verification failed." follows a banner of warnings)
+ */
 static char *
-first_line(const struct strbuf *err, const char *fallback)
+last_line(const struct strbuf *err, const char *fallback)
 {
-	size_t n = strcspn(err->buf, "\r\n");
+	size_t end = err->len, start;
 	struct strbuf sb = STRBUF_INIT;
 
-	if (n == 0)
+	while (end > 0 && strchr("\r\n \t", err->buf[end - 1]))
+		end--;
+	start = end;
+	while (start > 0 && err->buf[start - 1] != '\n')
+		start--;
+	if (start == end)
 		return xstrdup(fallback);
-	strbuf_add(&sb, err->buf, n);
+	if (end - start > 5 && strncmp(err->buf + start, "ssh: ", 5) == 0)
+		start += 5;
+	strbuf_add(&sb, err->buf + start, end - start);
 	return strbuf_detach(&sb);
 }
 
@@ -221,7 +231,7 @@ master_start(struct ferry *f, struct remote_conn *rc)
 		else if (c.status == RUN_TIMEOUT)
 			rc->why = xstrdup("connection timed out");
 		else
-			rc->why = first_line(&c.err, "connection failed");
+			rc->why = last_line(&c.err, "connection failed");
 	}
 	child_release(&c);
 	strlist_clear(&av);
@@ -327,7 +337,7 @@ remote_run(struct ferry *f, const struct host *h, struct child *c)
 	} else {
 		run_ssh(f, h, c, line.buf);
 		if (c->status == 255) {
-			msg = first_line(&c->err, "connection failed (exit 255)");
+			msg = last_line(&c->err, "connection failed (exit 255)");
 			error("%s: ssh: %s", h->name, msg);
 			free(msg);
 		}
@@ -384,7 +394,7 @@ file_error(const struct host *h, int status, const char *what, const char *path,
 
 	if (status == 255 && !h->local)
 		return -1;
-	msg = first_line(err, status == RUN_TIMEOUT ? "timed out" : "failed");
+	msg = last_line(err, status == RUN_TIMEOUT ? "timed out" : "failed");
 	error("%s: cannot %s %s: %s", h->name, what, path, msg);
 	free(msg);
 	return -1;
