@@ -245,6 +245,11 @@ remote_connect(struct ferry *f, const struct host *h, struct strbuf *why)
 
 	if (h->local)
 		return 0;
+	if (h->ssh == NULL || *h->ssh == '\0') {
+		if (why)
+			strbuf_addstr(why, "no ssh destination");
+		return -1;
+	}
 	if (ctl_dir_make(f) < 0) {
 		if (why)
 			strbuf_addstr(why, "no directory for the connection");
