@@ -181,8 +181,9 @@ conn_of(struct ferry *f, const struct host *h)
 {
 	size_t i;
 
+	/* a forked child shares its parent's masters through their sockets */
 	for (i = 0; i < f->n_conns; i++)
-		if (f->conns[i].h == h && f->conns[i].owner == getpid())
+		if (f->conns[i].h == h)
 			return &f->conns[i];
 	f->conns = xreallocarray(f->conns, f->n_conns + 1, sizeof *f->conns);
 	f->conns[f->n_conns] = (struct remote_conn){ .h = h, .owner = getpid() };
