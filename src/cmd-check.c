@@ -16,7 +16,8 @@
 
 /*
  * Each argument is KIND:VALUE; the answer lines are "KIND INDEX [DATA]":
- * p program missing, f path missing, m apache modules (status, list),
+ * p program missing, f path missing, d daemon not running,
+ * m apache modules (status, list),
  * u home size in KiB (or nouser / nohome), s free KiB, c CGI in use,
  * r ssh from this host (status, ssh's last words).
  */
@@ -27,6 +28,7 @@ static const char probe_script[] =
 	"  case $a in\n"
 	"  p:*) command -v \"$v\" >/dev/null 2>&1 || echo \"p $i\";;\n"
 	"  f:*) [ -e \"$v\" ] || echo \"f $i\";;\n"
+	"  d:*) pgrep -x -- \"$v\" >/dev/null 2>&1 || echo \"d $i\";;\n"
 	"  m:*) o=$(\"$v\" -M 2>&1); s=$?; echo \"m $i $s $(printf '%s' \"$o\" | tr '\\n' ' ')\";;\n"
 	"  u:*) h=$(getent passwd \"$v\" | cut -d: -f6)\n"
 	"    if [ -z \"$h\" ]; then echo \"u $i nouser\"\n"
@@ -165,6 +167,8 @@ plan_mover(struct check *ck, const struct host *h, int is_old)
 		add_item(p, 'p', argv0(&h->apache_check, "apache2ctl"), "apache-check", NULL);
 		add_item(p, 'p', argv0(&h->apache_reload, "apache2ctl"), "apache-reload", NULL);
 		add_item(p, 'm', argv0(&h->apache_check, "apache2ctl"), "apache modules", NULL);
+		add_item(p, 'd', strstr(argv0(&h->apache_check, "apache2ctl"), "apache2") ?
+		    "apache2" : "httpd", "web", NULL);
 		for (i = 0; i < h->apache_vhosts.n; i++) {
 			add_path(p, h->apache_vhosts.v[i], "apache-vhosts");
 			if (is_old)
@@ -174,6 +178,8 @@ plan_mover(struct check *ck, const struct host *h, int is_old)
 	if (ck->services & SVC_MAIL) {
 		add_item(p, 'p', h->mta == MTA_POSTFIX ? "postfix" : "sendmail", "mta", NULL);
 		add_item(p, 'p', h->mta == MTA_POSTFIX ? "postmap" : "makemap", "mta", NULL);
+		add_item(p, 'd', h->mta == MTA_POSTFIX ? "master" : "sendmail|sendmail-mta", "mta",
+		    NULL);
 		if (h->mta_reload.n)
 			add_item(p, 'p', h->mta_reload.v[0], "mta-reload", NULL);
 		add_path(p, h->virtusertable, "virtusertable");
@@ -295,7 +301,7 @@ run_probe(struct check *ck, struct probe *p)
 static void
 report_programs_paths(struct check *ck, const struct probe *p)
 {
-	struct strbuf progs = STRBUF_INIT;
+	struct strbuf progs = STRBUF_INIT, daemons = STRBUF_INIT;
 	size_t i, n_paths = 0;
 
 	for (i = 0; i < p->n; i++) {
@@ -309,12 +315,19 @@ report_programs_paths(struct check *ck, const struct probe *p)
 			check_bad(ck, p->h, "%s %s does not exist", it->what, it->arg);
 		else if (it->kind == 'f')
 			n_paths++;
+		else if (it->kind == 'd' && it->seen)
+			check_bad(ck, p->h, "%s: no %s process is running", it->what, it->arg);
+		else if (it->kind == 'd')
+			strbuf_addf(&daemons, " %s", it->arg);
 	}
 	if (progs.len)
 		check_ok(p->h, "programs%s", progs.buf);
 	if (n_paths)
 		check_ok(p->h, "configured paths exist (%zu)", n_paths);
+	if (daemons.len)
+		check_ok(p->h, "running%s", daemons.buf);
 	strbuf_release(&progs);
+	strbuf_release(&daemons);
 }
 
 static int

@@ -331,6 +331,10 @@ remote_run(struct ferry *f, const struct host *h, struct child *c)
 	struct strbuf line = STRBUF_INIT, why = STRBUF_INIT;
 	char *msg;
 
+	if (c->argv == NULL || c->argv[0] == NULL) {
+		c->status = RUN_NOSTART;
+		return error("%s: no command to run", h->name);
+	}
 	if (h->local)
 		return run_local(h, c);
 	remote_words(&words, c);

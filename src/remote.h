@@ -18,6 +18,9 @@ void shell_quote(struct strbuf *out, const char *word);
  * ssh [-F cfg] -o BatchMode=yes -o ControlPath=... -- DEST 'w1' 'w2' ...
  * (every word through shell_quote).  The first use of a host starts its
  * ControlMaster.  -v prints the command as sent.  Returns c->status.
+ * c->env and c->dir apply on the remote side (env NAME=v ..., cd DIR).
+ * Exit 255 from ssh is a connection failure, printed as "HOST: ssh: why".
+ * A timeout kills the local ssh; the remote command may outlive it.
  */
 int remote_run(struct ferry *f, const struct host *h, struct child *c);
 /* argv on h, stdout into out (may be NULL); stderr kept in err (may be NULL) */
