@@ -59,7 +59,7 @@ test_expect_success 'a missing zone file on the primary is named' '
 '
 
 test_expect_success 'no ssh master and no ControlPath directory left behind' '
-	test -z "$(lab client sh -c "pgrep -f ControlPath= || true")" &&
+	test -z "$(lab client sh -c "pgrep -f Control[P]ath= || true")" &&
 	test -z "$(lab client sh -c "ls -d /tmp/ferry-* /run/user/*/ferry-* 2>/dev/null || true")"
 '
 
