@@ -188,9 +188,9 @@ plan_mover(struct check *ck, const struct host *h, int is_old)
 	}
 	for (i = 0; i < ck->n_accts; i++)
 		add_item(p, 'u', ck->accts[i]->name, "home of", ck->accts[i]);
-	if (is_old)
+	if (is_old && ck->f->cf->to->rsync_to)
 		add_item(p, 'r', ck->f->cf->to->rsync_to, "rsync-to", NULL);
-	else
+	else if (!is_old && h->home)
 		add_item(p, 's', h->home, "home", NULL);
 }
 
