@@ -24,7 +24,7 @@
 
 struct remote_conn {
 	const struct host *h;
-	pid_t owner;		/* the process that started it (never a forked child) */
+	pid_t owner;		/* the process that recorded it: only it ends the masters */
 	int state;		/* 0 not tried, 1 up, -1 failed */
 	char *why;		/* ssh's reason when failed */
 };
