@@ -556,7 +556,7 @@ step_record_release(struct step_record *r)
 static const char step_upsert[] =
 	"INSERT INTO steps (account, step, state, started, finished, detail, error)"
 	" VALUES (?1, ?2, ?3,"
-	"  CASE WHEN ?3 IN ('running', 'waiting') THEN ?4 END,"
+	"  CASE WHEN ?3 <> 'pending' THEN ?4 END,"
 	"  CASE WHEN ?3 IN ('done', 'failed', 'skipped') THEN ?4 END,"
 	"  coalesce(?5, ''), ?6)"
 	" ON CONFLICT (account, step) DO UPDATE SET"
@@ -564,7 +564,7 @@ static const char step_upsert[] =
 	"   WHEN 'pending' THEN NULL"
 	"   WHEN 'running' THEN iif(steps.state = 'waiting', steps.started, ?4)"
 	"   WHEN 'waiting' THEN iif(steps.state IN ('running', 'waiting'), steps.started, ?4)"
-	"   ELSE steps.started END,"
+	"   ELSE coalesce(steps.started, ?4) END,"
 	"  finished = iif(?3 IN ('done', 'failed', 'skipped'), ?4, NULL),"
 	"  state = ?3, detail = coalesce(?5, steps.detail), error = ?6";
 

@@ -39,8 +39,9 @@ int journal_step_get(struct journal *j, const char *account, const char *step,
 void step_record_release(struct step_record *r);
 /*
  * One transaction (or part of the caller's, inside journal_begin).  started
- * is set when entering RUNNING (kept when resuming from WAITING), finished on
- * DONE/FAILED/SKIPPED; PENDING clears both (rollback).  A NULL detail keeps
+ * is set when entering RUNNING (kept when resuming from WAITING), or with
+ * finished by a step that ends without having run (found done, marked by
+ * hand); finished on DONE/FAILED/SKIPPED; PENDING clears both (rollback).  A NULL detail keeps
  * the stored one; error is replaced (NULL clears it).
  */
 int journal_step_set(struct journal *j, const char *account, const char *step,

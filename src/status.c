@@ -242,7 +242,9 @@ text_account(struct strbuf *sb, struct journal *j, const struct account *a, doub
 
 	if (downtime_account(j, a, dt) < 0 || status_steps(j, a, &v, &n) < 0)
 		return -1;
-	strbuf_addf(sb, "%s: %s\n", a->name, status_phase(v, n));
+	strbuf_addf(sb, "%s [files%s%s%s]: %s\n", a->name, a->services & SVC_WEB ? " web" : "",
+	    a->services & SVC_MAIL ? " mail" : "", a->services & SVC_MUSH ? " mush" : "",
+	    status_phase(v, n));
 	for (i = 0; i < n; i++)
 		text_step(sb, &v[i], now);
 	text_downtime(sb, dt);
