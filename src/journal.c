@@ -19,16 +19,11 @@
 #include <sqlite3.h>
 
 #include "journal.h"
+#include "journal-int.h"
 #include "log.h"
-#include "sha256.h"
 
 #define BUSY_TIMEOUT_MS	10000
 
-struct journal {
-	sqlite3 *db;
-	char *path;
-	int lock_fd;		/* JOURNAL.lock while we hold the run lock, else -1 */
-};
 
 /*
  * Schema upgrades, applied in order, each in its own transaction that also
@@ -64,8 +59,8 @@ static const struct upgrade {
 };
 #define SCHEMA_VERSION	(upgrades[sizeof upgrades / sizeof upgrades[0] - 1].to)
 
-static int
-db_error(struct journal *j, const char *what)
+int
+jdb_error(struct journal *j, const char *what)
 {
 	return error("%s: %s: %s", j->path, what, sqlite3_errmsg(j->db));
 }
@@ -111,22 +106,22 @@ bind_va(sqlite3_stmt *st, const char *fmt, va_list ap)
 }
 
 /* a prepared statement with its parameters bound, or NULL after a message */
-static sqlite3_stmt *
-prep(struct journal *j, const char *sql, const char *fmt, ...)
+sqlite3_stmt *
+jdb_prep(struct journal *j, const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
 	int rc;
 
 	if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_error(j, "prepare");
+		jdb_error(j, "prepare");
 		return NULL;
 	}
 	va_start(ap, fmt);
 	rc = bind_va(st, fmt, ap);
 	va_end(ap);
 	if (rc != SQLITE_OK) {
-		db_error(j, "bind");
+		jdb_error(j, "bind");
 		sqlite3_finalize(st);
 		return NULL;
 	}
@@ -134,8 +129,8 @@ prep(struct journal *j, const char *sql, const char *fmt, ...)
 }
 
 /* runs a statement that returns no rows */
-static int
-done(struct journal *j, sqlite3_stmt *st, const char *what)
+int
+jdb_done(struct journal *j, sqlite3_stmt *st, const char *what)
 {
 	int rc;
 
@@ -144,13 +139,13 @@ done(struct journal *j, sqlite3_stmt *st, const char *what)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(j, what);
+		return jdb_error(j, what);
 	return 0;
 }
 
 /* the first row: 1 there is one (st stays open), 0 none, -1 error */
-static int
-row(struct journal *j, sqlite3_stmt *st, const char *what)
+int
+jdb_row(struct journal *j, sqlite3_stmt *st, const char *what)
 {
 	int rc;
 
@@ -160,11 +155,11 @@ row(struct journal *j, sqlite3_stmt *st, const char *what)
 	if (rc == SQLITE_ROW)
 		return 1;
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(j, what);
+	return rc == SQLITE_DONE ? 0 : jdb_error(j, what);
 }
 
-static char *
-column_str(sqlite3_stmt *st, int col)
+char *
+jdb_column_str(sqlite3_stmt *st, int col)
 {
 	const unsigned char *s = sqlite3_column_text(st, col);
 
@@ -172,15 +167,15 @@ column_str(sqlite3_stmt *st, int col)
 }
 
 /* own is set when this call opened the transaction (not inside journal_begin) */
-static int
-tx_open(struct journal *j, int *own)
+int
+jdb_tx_open(struct journal *j, int *own)
 {
 	*own = sqlite3_get_autocommit(j->db);
 	return *own ? exec(j, "BEGIN IMMEDIATE") : 0;
 }
 
-static int
-tx_close(struct journal *j, int own, int rc)
+int
+jdb_tx_close(struct journal *j, int own, int rc)
 {
 	if (!own)
 		return rc;
@@ -195,10 +190,10 @@ tx_close(struct journal *j, int own, int rc)
 static int
 user_version(struct journal *j)
 {
-	sqlite3_stmt *st = prep(j, "PRAGMA user_version", "");
+	sqlite3_stmt *st = jdb_prep(j, "PRAGMA user_version", "");
 	int v;
 
-	if (row(j, st, "PRAGMA user_version") != 1)
+	if (jdb_row(j, st, "PRAGMA user_version") != 1)
 		return -1;
 	v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -221,7 +216,7 @@ apply_upgrade(struct journal *j, const struct upgrade *u)
 		if (exec(j, u->sql) < 0 || exec(j, sql) < 0)
 			rc = -1;
 	}
-	return tx_close(j, 1, rc);
+	return jdb_tx_close(j, 1, rc);
 }
 
 static int
@@ -288,8 +283,8 @@ configure(struct journal *j)
 	int r;
 
 	sqlite3_busy_timeout(j->db, BUSY_TIMEOUT_MS);
-	st = prep(j, "PRAGMA journal_mode = WAL", "");
-	if ((r = row(j, st, "PRAGMA journal_mode")) != 1)
+	st = jdb_prep(j, "PRAGMA journal_mode = WAL", "");
+	if ((r = jdb_row(j, st, "PRAGMA journal_mode")) != 1)
 		return r < 0 ? -1 : error("%s: cannot switch to WAL mode", j->path);
 	r = strcmp((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
@@ -312,7 +307,7 @@ open_db(struct journal *j, int create)
 	if (secure_file(j->path, create) < 0)
 		return -1;
 	if (sqlite3_open_v2(j->path, &j->db, flags, NULL) != SQLITE_OK)
-		return db_error(j, "open");
+		return jdb_error(j, "open");
 	if (configure(j) < 0 || upgrade_schema(j) < 0)
 		return -1;
 	return 0;
@@ -446,8 +441,8 @@ journal_rollback_tx(struct journal *j)
 int
 journal_get_migration(struct journal *j, struct strbuf *from, struct strbuf *to)
 {
-	sqlite3_stmt *st = prep(j, "SELECT \"from\", \"to\" FROM migration LIMIT 1", "");
-	int r = row(j, st, "read migration");
+	sqlite3_stmt *st = jdb_prep(j, "SELECT \"from\", \"to\" FROM migration LIMIT 1", "");
+	int r = jdb_row(j, st, "read migration");
 
 	if (r != 1)
 		return r;
@@ -470,17 +465,17 @@ journal_set_migration(struct journal *j, const char *from, const char *to)
 		r = error("%s: this journal is for the migration %s -> %s, not %s -> %s",
 		    j->path, of.buf, ot.buf, from, to);
 	else if (r == 0)
-		r = done(j, prep(j, "INSERT INTO migration VALUES (?, ?, ?)", "ttd",
+		r = jdb_done(j, jdb_prep(j, "INSERT INTO migration VALUES (?, ?, ?)", "ttd",
 		    from, to, now_seconds()), "record migration");
 	strbuf_release(&of);
 	strbuf_release(&ot);
 	return r < 0 ? -1 : 0;
 }
 
-static int
-note_account(struct journal *j, const char *account)
+int
+jdb_note_account(struct journal *j, const char *account)
 {
-	return done(j, prep(j, "INSERT OR IGNORE INTO accounts VALUES (?)", "t", account),
+	return jdb_done(j, jdb_prep(j, "INSERT OR IGNORE INTO accounts VALUES (?)", "t", account),
 	    "record account");
 }
 
@@ -508,8 +503,8 @@ journal_looks_like_hash(const char *s)
 	return 0;
 }
 
-static int
-refuse_hash(struct journal *j, const char *account, const char *what, const char *s)
+int
+jdb_refuse_hash(struct journal *j, const char *account, const char *what, const char *s)
 {
 	if (!journal_looks_like_hash(s))
 		return 0;
@@ -526,9 +521,9 @@ journal_step_get(struct journal *j, const char *account, const char *step,
 
 	memset(out, 0, sizeof *out);
 	out->state = STEP_PENDING;
-	st = prep(j, "SELECT state, started, finished, detail, error FROM steps"
+	st = jdb_prep(j, "SELECT state, started, finished, detail, error FROM steps"
 	    " WHERE account = ? AND step = ?", "tt", account, step);
-	if ((r = row(j, st, "read step")) != 1) {
+	if ((r = jdb_row(j, st, "read step")) != 1) {
 		out->detail = xstrdup("");
 		return r < 0 ? -1 : 0;
 	}
@@ -536,10 +531,10 @@ journal_step_get(struct journal *j, const char *account, const char *step,
 		warn("%s: %s: %s: unknown state in the journal", j->path, account, step);
 	out->started = sqlite3_column_double(st, 1);
 	out->finished = sqlite3_column_double(st, 2);
-	out->detail = column_str(st, 3);
+	out->detail = jdb_column_str(st, 3);
 	if (!out->detail)
 		out->detail = xstrdup("");
-	out->error = column_str(st, 4);
+	out->error = jdb_column_str(st, 4);
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -574,234 +569,18 @@ journal_step_set(struct journal *j, const char *account, const char *step,
 {
 	int own, rc;
 
-	if (refuse_hash(j, account, "step detail", detail) < 0 ||
-	    refuse_hash(j, account, "step error", err) < 0)
+	if (jdb_refuse_hash(j, account, "step detail", detail) < 0 ||
+	    jdb_refuse_hash(j, account, "step error", err) < 0)
 		return -1;
-	if (tx_open(j, &own) < 0)
+	if (jdb_tx_open(j, &own) < 0)
 		return -1;
-	rc = note_account(j, account);
+	rc = jdb_note_account(j, account);
 	if (rc == 0)
-		rc = done(j, prep(j, step_upsert, "tttdtt", account, step,
+		rc = jdb_done(j, jdb_prep(j, step_upsert, "tttdtt", account, step,
 		    step_state_name(state), now_seconds(), detail, err), "record step");
-	return tx_close(j, own, rc);
+	return jdb_tx_close(j, own, rc);
 }
 
-int
-journal_event_add(struct journal *j, const char *account, const char *step,
-    const char *kind, double when, const char *detail)
-{
-	int own, rc;
-
-	if (refuse_hash(j, account, "event detail", detail) < 0 || tx_open(j, &own) < 0)
-		return -1;
-	rc = note_account(j, account);
-	if (rc == 0)
-		rc = done(j, prep(j, "INSERT INTO events (account, step, kind, at, detail)"
-		    " VALUES (?, ?, ?, ?, ?)", "tttdt", account, step, kind,
-		    when > 0 ? when : now_seconds(), detail ? detail : ""), "record event");
-	return tx_close(j, own, rc);
-}
-
-int
-journal_event_time(struct journal *j, const char *account, const char *kind, double *when)
-{
-	sqlite3_stmt *st = prep(j, "SELECT at FROM events WHERE account = ? AND kind = ?"
-	    " ORDER BY at DESC, id DESC LIMIT 1", "tt", account, kind);
-	int r = row(j, st, "read event");
-
-	if (r != 1)
-		return r;
-	*when = sqlite3_column_double(st, 0);
-	sqlite3_finalize(st);
-	return 1;
-}
-
-int
-journal_events(struct journal *j, const char *account, struct journal_event **out, size_t *n)
-{
-	sqlite3_stmt *st = prep(j, "SELECT step, kind, at, detail FROM events"
-	    " WHERE account = ? ORDER BY at, id", "t", account);
-	struct journal_event *ev = NULL;
-	size_t alloc = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == alloc) {
-			alloc = alloc ? 2 * alloc : 16;
-			ev = xreallocarray(ev, alloc, sizeof *ev);
-		}
-		ev[*n].step = column_str(st, 0);
-		ev[*n].kind = column_str(st, 1);
-		ev[*n].at = sqlite3_column_double(st, 2);
-		ev[*n].detail = column_str(st, 3);
-		(*n)++;
-	}
-	sqlite3_finalize(st);
-	*out = ev;
-	if (rc != SQLITE_DONE) {
-		journal_events_free(ev, *n);
-		*out = NULL;
-		*n = 0;
-		return db_error(j, "read events");
-	}
-	return 0;
-}
-
-void
-journal_events_free(struct journal_event *ev, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(ev[i].step);
-		free(ev[i].kind);
-		free(ev[i].detail);
-	}
-	free(ev);
-}
-
-int
-journal_kv_set(struct journal *j, const char *account, const char *key, const char *value)
-{
-	int own, rc;
-
-	if (refuse_hash(j, account, key, value) < 0 || tx_open(j, &own) < 0)
-		return -1;
-	rc = note_account(j, account);
-	if (rc == 0)
-		rc = done(j, prep(j, "INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", "ttt",
-		    account, key, value), "record value");
-	return tx_close(j, own, rc);
-}
-
-int
-journal_kv_get(struct journal *j, const char *account, const char *key, struct strbuf *out)
-{
-	sqlite3_stmt *st = prep(j, "SELECT value FROM kv WHERE account = ? AND key = ?",
-	    "tt", account, key);
-	int r = row(j, st, "read value");
-
-	if (r != 1)
-		return r;
-	strbuf_reset(out);
-	strbuf_addstr(out, (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return 1;
-}
-
-int
-journal_kv_del(struct journal *j, const char *account, const char *key)
-{
-	return done(j, prep(j, "DELETE FROM kv WHERE account = ? AND key = ?", "tt",
-	    account, key), "delete value");
-}
-
-static int
-is_shadow_file(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	return strcmp(base, "shadow") == 0 || strcmp(base, "gshadow") == 0 ||
-	    strcmp(base, "shadow-") == 0 || strcmp(base, "master.passwd") == 0;
-}
-
-int
-journal_backup_put(struct journal *j, const char *account, const char *step,
-    const struct backup *b)
-{
-	char sum[65];
-	int own, rc;
-
-	if (is_shadow_file(b->path))
-		return error("%s: %s: %s: refusing to keep a copy of %s (password hashes)",
-		    j->path, account, step, b->path);
-	sha256_hex(b->data.buf, b->data.len, sum);
-	if (tx_open(j, &own) < 0)
-		return -1;
-	rc = note_account(j, account);
-	if (rc == 0)
-		rc = done(j, prep(j, "INSERT INTO backups (account, step, host, path, data,"
-		    " existed, mode, uid, gid, sha256, at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-		    "ttttbiiiitd", account, step, b->host, b->path, b->data.buf, b->data.len,
-		    b->existed ? 1 : 0, (int)b->mode, (int)b->uid, (int)b->gid, sum,
-		    now_seconds()), "record backup");
-	return tx_close(j, own, rc);
-}
-
-static int
-read_backup(struct journal *j, sqlite3_stmt *st, struct backup *out)
-{
-	const void *data = sqlite3_column_blob(st, 0);
-	int len = sqlite3_column_bytes(st, 0);
-	char sum[65];
-
-	if (data)
-		strbuf_add(&out->data, data, (size_t)len);
-	out->existed = sqlite3_column_int(st, 1);
-	out->mode = (unsigned)sqlite3_column_int(st, 2);
-	out->uid = (unsigned)sqlite3_column_int(st, 3);
-	out->gid = (unsigned)sqlite3_column_int(st, 4);
-	snprintf(out->sha256, sizeof out->sha256, "%s", (const char *)sqlite3_column_text(st, 5));
-	sha256_hex(out->data.buf, out->data.len, sum);
-	if (strcmp(sum, out->sha256) != 0)
-		return error("%s: backup of %s:%s is damaged (sha256 %s, stored %s)",
-		    j->path, out->host, out->path, sum, out->sha256);
-	return 0;
-}
-
-int
-journal_backup_get(struct journal *j, const char *account, const char *step,
-    const char *host, const char *path, struct backup *out)
-{
-	sqlite3_stmt *st;
-	int r;
-
-	memset(out, 0, sizeof *out);
-	strbuf_init(&out->data);
-	st = prep(j, "SELECT data, existed, mode, uid, gid, sha256 FROM backups"
-	    " WHERE account = ? AND step = ? AND host = ? AND path = ?"
-	    " ORDER BY id LIMIT 1", "tttt", account, step, host, path);
-	if ((r = row(j, st, "read backup")) != 1)
-		return r;
-	out->host = xstrdup(host);
-	out->path = xstrdup(path);
-	r = read_backup(j, st, out);
-	sqlite3_finalize(st);
-	return r < 0 ? -1 : 1;
-}
-
-void
-backup_release(struct backup *b)
-{
-	free(b->host);
-	free(b->path);
-	b->host = b->path = NULL;
-	strbuf_release(&b->data);
-}
-
-int
-journal_backup_list(struct journal *j, const char *account,
-    struct strlist *steps, struct strlist *hosts, struct strlist *paths)
-{
-	sqlite3_stmt *st = prep(j, "SELECT step, host, path FROM backups"
-	    " WHERE account = ? ORDER BY id", "t", account);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		strlist_push(steps, (const char *)sqlite3_column_text(st, 0));
-		strlist_push(hosts, (const char *)sqlite3_column_text(st, 1));
-		strlist_push(paths, (const char *)sqlite3_column_text(st, 2));
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(j, "read backups");
-}
 
 double
 now_seconds(void)

@@ -268,7 +268,8 @@ test_no_hashes(struct journal *j)
 	struct step_record r;
 
 	CHECK(journal_looks_like_hash(h));
-	CHECK(journal_looks_like_hash("x:$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7:1"));
+	CHECK(journal_looks_like_hash("x:$y$j9T$F5Jx5fExrKuPp53xLKQ..1$"
+	    "X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7:1"));
 	CHECK(!journal_looks_like_hash("mail costs $5$ a month"));
 	CHECK(!journal_looks_like_hash("uid 1001 created"));
 	CHECK_INT(journal_step_set(j, "alice", "prep.1", STEP_DONE, h, NULL), -1);
@@ -321,6 +322,12 @@ test_lock(struct journal *j)
 	strbuf_release(&got);
 }
 
+static int
+near(double a, double b)
+{
+	return a - b < 1e-9 && b - a < 1e-9;
+}
+
 static void
 test_downtime_pure(void)
 {
@@ -334,9 +341,9 @@ test_downtime_pure(void)
 		{ NULL, "web.down", NULL, 130.0 },
 	};
 
-	CHECK(downtime_from_events(ev, 8, DT_FILES) > 9.79 && downtime_from_events(ev, 8, DT_FILES) < 9.81);
+	CHECK(near(downtime_from_events(ev, 8, DT_FILES), 9.8));
 	CHECK(downtime_from_events(ev, 7, DT_FILES) == DOWNTIME_NONE);
-	CHECK(downtime_from_events(ev, 7, DT_MAIL) > 4.19 && downtime_from_events(ev, 7, DT_MAIL) < 4.21);
+	CHECK(near(downtime_from_events(ev, 7, DT_MAIL), 4.2));
 	CHECK(downtime_from_events(ev, 6, DT_MAIL) == DOWNTIME_NONE);
 	CHECK(downtime_from_events(ev, 6, DT_MUSH) == 3.5);
 	CHECK(downtime_from_events(ev, 12, DT_MUSH) == DOWNTIME_NONE);	/* restarted, not ended */
@@ -444,8 +451,8 @@ test_status_json(struct journal *j)
 	    "['detail', 'finished', 'id', 'started', 'state']");
 	strbuf_reset(&out);
 	CHECK_INT(status_json(&out, &cf, NULL, list, 1), 0);
-	check_query(out.buf, "set(s['state'] for s in d['accounts'][0]['steps'])",
-	    "{'pending', 'skipped'}");
+	check_query(out.buf, "sorted(set(s['state'] for s in d['accounts'][0]['steps']))",
+	    "['pending', 'skipped']");
 	strbuf_release(&out);
 }
 
