@@ -559,8 +559,14 @@ close_apply(struct step_ctx *ctx)
 	strbuf_release(&say);
 	if (r == 0) {
 		sleep(2);
+		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.start",
+		    now_seconds(), "stop on the old host");
 		r = game_stop(ctx, ctx->f->cf->from);
 	}
+	/* announce mode: the players' window closes when the new game answers */
+	if (r == 0 && game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
+		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.end",
+		    now_seconds(), "the game answers on the new host");
 	return r;
 }
 
