@@ -11,6 +11,7 @@
 
 #include "edit.h"
 #include "fault.h"
+#include "web.h"
 
 #define RSYNC_VANISHED 24	/* files vanished during the pass: a warning */
 
@@ -126,17 +127,41 @@ rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run,
 	return r == 0 || r == RSYNC_VANISHED ? 0 : -1;
 }
 
+static void
+add_stats(struct rsync_stats *sum, const struct rsync_stats *st)
+{
+	sum->files += st->files > 0 ? st->files : 0;
+	sum->bytes += st->bytes > 0 ? st->bytes : 0;
+	sum->entries += st->entries;
+	sum->seconds += st->seconds;
+}
+
+/* the home, then each DocumentRoot of the account's that lies outside it */
 static int
-sync_home(struct step_ctx *ctx, int dry_run, struct rsync_stats *st)
+sync_home(struct step_ctx *ctx, int dry_run, struct rsync_stats *sum)
 {
 	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
+	struct strlist roots = STRLIST_INIT;
+	struct rsync_stats st;
+	size_t i;
 	int r;
 
+	memset(sum, 0, sizeof *sum);
 	home_of(&src, ctx->f->cf->from, ctx->a);
 	strbuf_addch(&src, '/');
 	home_of(&dst, ctx->f->cf->to, ctx->a);
 	strbuf_addch(&dst, '/');
-	r = rsync_pass(ctx, src.buf, dst.buf, dry_run, st);
+	r = rsync_pass(ctx, src.buf, dst.buf, dry_run, &st);
+	add_stats(sum, &st);
+	if (r == 0)
+		r = web_docroots_outside_home(ctx, &roots);
+	for (i = 0; r == 0 && i < roots.n; i++) {
+		strbuf_reset(&src);
+		strbuf_addf(&src, "%s/", roots.v[i]);
+		r = rsync_pass(ctx, src.buf, src.buf, dry_run, &st);
+		add_stats(sum, &st);
+	}
+	strlist_clear(&roots);
 	strbuf_release(&src);
 	strbuf_release(&dst);
 	return r;

@@ -9,7 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns.h"
 #include "notice.h"
+#include "web.h"
 #include "probe.h"
 
 static void
@@ -132,9 +134,40 @@ settings_apply(struct step_ctx *ctx)
 	return r;
 }
 
+/* done.tidy: TTLs back, the test name gone from DNS and Apache, the owner told */
+static int
+tidy_probe(struct step_ctx *ctx)
+{
+	if (already_sent(ctx) == 1)
+		return PROBE_DONE;
+	strbuf_addf(&ctx->diff, "restore the lowered TTLs, remove %s, tell %s the move is done\n",
+	    ctx->a->test_name ? ctx->a->test_name : "nothing", ctx->a->owner);
+	return PROBE_TODO;
+}
+
+static int
+tidy_apply(struct step_ctx *ctx)
+{
+	struct strbuf body = STRBUF_INIT;
+	int r;
+
+	if (dns_tidy_probe(ctx) == PROBE_TODO &&
+	    (dns_tidy_apply(ctx) < 0 || dns_tidy_verify(ctx) < 0))
+		return -1;
+	if (web_tidy_apply(ctx) < 0)
+		return -1;
+	strbuf_addf(&body, "Hello,\n\nthe move of your account %s to %s is finished.\n"
+	    "You may change your files again.\n\nThanks,\n%s\n", ctx->a->name,
+	    ctx->f->cf->to->name, ctx->f->cf->admin);
+	r = notice_send(ctx, "Your account has moved", body.buf);
+	strbuf_release(&body);
+	return r;
+}
+
 static const struct step_ops notice_steps[] = {
 	{ "phase1.2", notice_probe, freeze_apply, NULL, NULL },
 	{ "phase1.11", notice_probe, settings_apply, NULL, NULL },
+	{ "done.tidy", tidy_probe, tidy_apply, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
