@@ -19,7 +19,7 @@
  * p program missing, f path missing, d daemon not running,
  * m apache modules (status, list),
  * u home size in KiB (or nouser / nohome), s free KiB, c CGI in use,
- * r ssh from this host (status, ssh's last words).
+ * r ssh from this host as svc-files' rsync -e runs it (status, ssh's last words).
  */
 static const char probe_script[] =
 	"i=0\n"
@@ -36,7 +36,7 @@ static const char probe_script[] =
 	"    else echo \"u $i $(du -sk -- \"$h\" 2>/dev/null | cut -f1)\"; fi;;\n"
 	"  s:*) echo \"s $i $(df -Pk -- \"$v\" 2>/dev/null | awk 'NR==2 {print $4}')\";;\n"
 	"  c:*) grep -qiE 'ScriptAlias|ExecCGI|cgi-script' -- \"$v\" 2>/dev/null && echo \"c $i\";;\n"
-	"  r:*) o=$(ssh -o BatchMode=yes -o ConnectTimeout=10 -- \"$v\" true 2>&1 </dev/null); s=$?\n"
+	"  r:*) o=$(ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 -- \"$v\" true 2>&1 </dev/null); s=$?\n"
 	"    echo \"r $i $s $(printf '%s\\n' \"$o\" | tail -n 1)\";;\n"
 	"  esac\n"
 	"done\n";
