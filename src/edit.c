@@ -192,7 +192,7 @@ edit_restore(struct step_ctx *ctx, const struct host *h, const char *path,
 	memset(&b, 0, sizeof b);
 	r = journal_backup_get(ctx->f->j, ctx->a->name, ctx->def->id, h->name, path, &b);
 	if (r <= 0)
-		return r < 0 ? -1 : step_error(ctx, "%s: no backup of %s", h->name, path);
+		return r;	/* this step never changed that file */
 	if (edit_read(ctx, h, path, &e) < 0) {
 		backup_release(&b);
 		return -1;

@@ -56,7 +56,8 @@ int host_sh(struct step_ctx *ctx, const struct host *h, const char *script,
 int host_sh_in(struct step_ctx *ctx, const struct host *h, const char *script,
     const char *const *args, const char *in, size_t in_len, struct strbuf *out);
 
-/* puts the journal's backup of h:path taken by this step back, byte for byte */
+/* puts the journal's backup of h:path taken by this step back, byte for byte
+ * (0 also when the step never changed that file) */
 int edit_restore(struct step_ctx *ctx, const struct host *h, const char *path,
     enum edit_check mode, const struct strlist *check, const struct expand *ex);
 
