@@ -171,7 +171,7 @@ new_block(struct vhost_file *vf, size_t i)
 	b->start = l->start;
 	b->open = i;
 	b->line_first = l->lineno;
-	b->addrs = trimmed(a, gt && gt > a ? (size_t)(gt - a) : strlen(a));
+	b->addrs = trimmed(a, gt && gt >= a ? (size_t)(gt - a) : strlen(a));
 	return b;
 }
 
@@ -676,6 +676,10 @@ vhost_remove_alias(const struct vhost_file *vf, size_t i, const char *name, stru
 			alias_cuts(vf, &vf->lines[j], name, &cuts, &n);
 	if (n == 0) {
 		free(cuts);
+		for (j = 0; j < b->aliases.n; j++)
+			if (strcasecmp(b->aliases.v[j], name) == 0)
+				return error("%s:%d: ServerAlias %s is split by a continuation line; "
+				    "edit it by hand", vf->name, b->line_first, name);
 		return vh_unchanged(vf, out);
 	}
 	vh_apply_cuts(vf, cuts, n, out);

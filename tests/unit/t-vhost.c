@@ -187,6 +187,14 @@ test_alias_shapes(void)
 	CHECK_INT(vhost_remove_alias(&vf, 0, "a", &out), 1);
 	CHECK_STR(out.buf, "<VirtualHost *:80>\n ServerName s\n serveralias b\n</VirtualHost>\n");
 	vhost_release(&vf);
+	/* Apache joins "a\\" and "b" into one word: refused rather than half done */
+	CHECK_INT(parse_str(&vf, "<VirtualHost>\nServerAlias x a\\\nb\n</VirtualHost>\n"), 0);
+	CHECK_STR(vf.blocks[0].addrs, "");
+	CHECK_STR(vf.blocks[0].aliases.v[1], "ab");
+	CHECK_INT(vhost_remove_alias(&vf, 0, "ab", &out), -1);
+	CHECK_INT(vhost_remove_alias(&vf, 0, "x", &out), 1);
+	CHECK_STR(out.buf, "<VirtualHost>\nServerAlias a\\\nb\n</VirtualHost>\n");
+	vhost_release(&vf);
 	strbuf_release(&out);
 }
 
