@@ -147,8 +147,10 @@ put_redirect(const struct vhost_file *vf, const struct vhost_block *b, const cha
 
 	strbuf_addf(&d, "RedirectMatch 301 %s %s", pattern, url);
 	j = find_redirect(vf, b, pattern, url, &same);
-	if (j && same)
+	if (j && same) {
+		strbuf_release(&d);
 		return vh_unchanged(vf, out);
+	}
 	if (j) {
 		const struct vhost_line *l = &vf->lines[j];
 

@@ -410,7 +410,8 @@ apply_splices(const char *text, size_t len, struct splices *s, struct strbuf *ou
 	size_t k, at = 0;
 
 	strbuf_reset(out);
-	qsort(s->v, s->n, sizeof(*s->v), cmp_splice);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_splice);
 	for (k = 0; k < s->n; k++) {
 		if (s->v[k].from > at)
 			strbuf_add(out, text + at, s->v[k].from - at);
