@@ -93,7 +93,7 @@ int vhost_replace_block(const struct vhost_file *vf, size_t i, const char *text,
 
 /*
  * Only the new block (appended to out, not the file): block i's opening
- * line, its ServerName, ServerAlias, ServerAdmin and log directives as
+ * line, its ServerName, ServerAlias, ServerAdmin, log and SSL* directives as
  * written, then "ProxyPreserveHost On", "ProxyPass / http://ADDR/" and
  * "ProxyPassReverse / http://ADDR/", and its closing line.  addr is
  * "HOST" or "HOST:PORT" (an IPv6 address in brackets).  Applied to its own
