@@ -7,6 +7,7 @@
  * the new spool, skipping any Message-ID already there, so a resumed run
  * appends nothing twice.  virtusertable switches new host first.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -420,7 +421,7 @@ missing_messages(const struct strbuf *spool, const struct strbuf *moved, struct 
 	}
 	*count = 0;
 	for (i = 0; i < in.n; i++) {
-		if (mbox_contains(&have, &in, i))
+		if (mbox_contains(&have, &in, i) || mbox_repeated(&in, i))
 			continue;
 		if (*count == 0 && in.msgs[i].message_id)
 			strbuf_addstr(first_id, in.msgs[i].message_id);
