@@ -43,8 +43,10 @@ struct host {
 struct dns_conf {
 	int line;			/* [dns] header, 0 when absent */
 	struct host *primary;
-	struct host **secondaries;
+	struct host **secondaries;	/* points into nameservers */
 	size_t n_secondaries;
+	struct host **nameservers;	/* primary, then the secondaries */
+	size_t n_nameservers;
 	char *zone_file;		/* template with %z */
 	struct strlist zone_check;	/* default: named-checkzone %z %f */
 	struct strlist reload;		/* default: rndc reload %z */
