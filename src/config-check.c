@@ -147,13 +147,16 @@ account_overlap(struct pctx *p, const struct section *s)
 static void
 check_account(struct pctx *p, const struct section *s)
 {
-	const struct account *a = s->obj;
+	const struct account *a = s->obj, *b;
 	struct section *m;
 
 	account_services(p, s);
 	account_names(p, s);
 	account_overlap(p, s);
-	if (a->userdir && (m = sec_of(p, p->cf)) != NULL) {
+	/* said once, for the first account that needs it */
+	for (b = p->cf->accounts; b < a && !b->userdir; b++)
+		;
+	if (a->userdir && b == a && (m = sec_of(p, p->cf)) != NULL) {
 		struct strbuf why = STRBUF_INIT;
 
 		strbuf_addf(&why, "[account %s] has userdir = yes", a->name);

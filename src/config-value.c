@@ -564,7 +564,7 @@ rd_services(struct val *x)
 	static const char *const names[] = { "web", "mail", "mush" };
 	static const unsigned bits[] = { SVC_WEB, SVC_MAIL, SVC_MUSH };
 	struct strlist w = STRLIST_INIT;
-	unsigned *svc = x->field;
+	unsigned svc = 0;
 	size_t i, j;
 	int rc = 0;
 
@@ -573,11 +573,14 @@ rd_services(struct val *x)
 		for (j = 0; j < 3 && strcmp(w.v[i], names[j]) != 0; j++)
 			;
 		if (j < 3)
-			*svc |= bits[j];
+			svc |= bits[j];
 		else
 			rc = bad(x, w.v[i], "a service (web mail mush)");
 	}
 	strlist_clear(&w);
+	/* half a list would only bring errors about the other services' keys */
+	if (rc == 0)
+		*(unsigned *)x->field = svc;
 	return rc;
 }
 
@@ -628,7 +631,7 @@ check_words(struct val *x, int list)
 		rc = -1;
 	}
 	/* a command's options are its own business; its name is not one */
-	for (i = 0; rc == 0 && i < (x->k->type == K_CMD && w.n ? 1 : w.n); i++)
+	for (i = 0; rc == 0 && x->k->type != K_INT && i < (x->k->type == K_CMD ? 1 : w.n); i++)
 		if (w.v[i][0] == '-') {
 			conf_error(x->p, x->line, "%s: '%s' starts with '-'", x->k->name, w.v[i]);
 			rc = -1;
