@@ -192,7 +192,7 @@ edit_restore(struct step_ctx *ctx, const struct host *h, const char *path,
 	memset(&b, 0, sizeof b);
 	r = journal_backup_get(ctx->f->j, ctx->a->name, ctx->def->id, h->name, path, &b);
 	if (r <= 0)
-		return r < 0 ? -1 : step_error(ctx, "%s: no backup of %s", h->name, path);
+		return r;	/* this step never changed that file */
 	if (edit_read(ctx, h, path, &e) < 0) {
 		backup_release(&b);
 		return -1;
@@ -201,4 +201,37 @@ edit_restore(struct step_ctx *ctx, const struct host *h, const char *path,
 	edit_release(&e);
 	backup_release(&b);
 	return r;
+}
+
+int
+host_sh_in(struct step_ctx *ctx, const struct host *h, const char *script,
+    const char *const *args, const char *in, size_t in_len, struct strbuf *out)
+{
+	struct strlist argv = STRLIST_INIT;
+	struct strbuf err = STRBUF_INIT;
+	size_t i;
+	int r;
+
+	strlist_push(&argv, "sh");
+	strlist_push(&argv, "-c");
+	strlist_push(&argv, script);
+	strlist_push(&argv, "sh");
+	for (i = 0; args && args[i]; i++)
+		strlist_push(&argv, args[i]);
+	r = remote_capture_in(ctx->f, h, (const char *const *)argv.v, in, in ? in_len : 0,
+	    out, &err);
+	if (r != 0 && out) {
+		strbuf_add(out, err.buf, err.len);
+		strbuf_rtrim(out);
+	}
+	strlist_clear(&argv);
+	strbuf_release(&err);
+	return r;
+}
+
+int
+host_sh(struct step_ctx *ctx, const struct host *h, const char *script,
+    const char *const *args, struct strbuf *out)
+{
+	return host_sh_in(ctx, h, script, args, NULL, 0, out);
 }

@@ -45,7 +45,19 @@ int edit_commit(struct step_ctx *ctx, struct file_edit *e, const char *new_text,
 int host_command(struct step_ctx *ctx, const struct host *h, const struct strlist *tmpl,
     const struct expand *ex, struct strbuf *out);
 
-/* puts the journal's backup of h:path taken by this step back, byte for byte */
+/*
+ * Runs a constant sh script on h with args as "$1".."$n" (each quoted as a
+ * word on its way): the one way drivers use shell features remotely without
+ * pasting data into a command line.  Returns the exit status; stdout in out.
+ */
+int host_sh(struct step_ctx *ctx, const struct host *h, const char *script,
+    const char *const *args, struct strbuf *out);
+/* same with stdin bytes (a password hash travels only this way) */
+int host_sh_in(struct step_ctx *ctx, const struct host *h, const char *script,
+    const char *const *args, const char *in, size_t in_len, struct strbuf *out);
+
+/* puts the journal's backup of h:path taken by this step back, byte for byte
+ * (0 also when the step never changed that file) */
 int edit_restore(struct step_ctx *ctx, const struct host *h, const char *path,
     enum edit_check mode, const struct strlist *check, const struct expand *ex);
 

@@ -14,7 +14,7 @@ struct step_record {
 	double started;		/* unix seconds, 0 if never */
 	double finished;
 	char *detail;		/* never NULL after journal_step_get */
-	char *error;
+	char *error;		/* NULL when none */
 };
 
 /*
@@ -37,24 +37,56 @@ int journal_set_migration(struct journal *j, const char *from, const char *to);
 int journal_step_get(struct journal *j, const char *account, const char *step,
     struct step_record *out);
 void step_record_release(struct step_record *r);
-/* one transaction; started is set when entering RUNNING, finished on DONE/FAILED/SKIPPED */
+/*
+ * One transaction (or part of the caller's, inside journal_begin).  started
+ * is set when entering RUNNING (kept when resuming from WAITING), or with
+ * finished by a step that ends without having run (found done, marked by
+ * hand); finished on DONE/FAILED/SKIPPED; PENDING clears both (rollback).  A NULL detail keeps
+ * the stored one; error is replaced (NULL clears it).
+ */
 int journal_step_set(struct journal *j, const char *account, const char *step,
     enum step_state state, const char *detail, const char *error);
 
-/* timestamped events for downtime windows: kind e.g. "files.start", "mush.end" */
+/*
+ * timestamped events for downtime windows: kind e.g. "files.start",
+ * "mush.end" (the kinds and who emits them: downtime.h).  when <= 0 means now.
+ */
 int journal_event_add(struct journal *j, const char *account, const char *step,
     const char *kind, double when, const char *detail);
 /* the latest event of that kind: 1 found, 0 none, -1 error */
 int journal_event_time(struct journal *j, const char *account, const char *kind,
     double *when);
 
+/* one account's events, oldest first (ties in insertion order) */
+struct journal_event {
+	char *step, *kind, *detail;	/* detail never NULL */
+	double at;
+};
+int journal_events(struct journal *j, const char *account,
+    struct journal_event **out, size_t *n);
+void journal_events_free(struct journal_event *ev, size_t n);
+
 /* small per-account facts steps keep between runs (old TTL, serial planned, ...) */
 int journal_kv_set(struct journal *j, const char *account, const char *key,
     const char *value);
 int journal_kv_get(struct journal *j, const char *account, const char *key,
     struct strbuf *out);	/* 1 found, 0 not, -1 error */
+int journal_kv_del(struct journal *j, const char *account, const char *key);
 
-/* the original bytes of a file before a step changed it */
+/*
+ * The journal never holds a password hash: text written through this API
+ * (detail, error, kv values, event details) is refused with an error when it
+ * holds something shaped like a crypt(3) hash ("$6$salt$..."), and so is a
+ * backup of a shadow file.  Exposed for the tests.
+ */
+int journal_looks_like_hash(const char *s);
+
+/*
+ * the original bytes of a file before a step changed it.  put computes the
+ * sha256 of data itself (b->sha256 is ignored); get fills it and fails when
+ * the stored bytes no longer match it.  existed == 0: the step created the
+ * file, undo removes it.
+ */
 struct backup {
 	char *host, *path;
 	struct strbuf data;
@@ -69,7 +101,14 @@ int journal_backup_get(struct journal *j, const char *account, const char *step,
     const char *host, const char *path, struct backup *out);
 void backup_release(struct backup *b);
 
+/* every backup the account's steps took, oldest first: for rollback and report */
+int journal_backup_list(struct journal *j, const char *account,
+    struct strlist *steps, struct strlist *hosts, struct strlist *paths);
+
+/* the migration the journal was created for: 1 found, 0 none yet, -1 error */
+int journal_get_migration(struct journal *j, struct strbuf *from, struct strbuf *to);
+
 double now_seconds(void);	/* wall clock, sub-second */
-void format_time_iso(char *buf, size_t n, double t);	/* 2026-11-24T18:00:00Z */
+void format_time_iso(char *buf, size_t n, double t);	/* 2026-11-24T18:00:00Z; "" for t <= 0 */
 
 #endif
