@@ -54,7 +54,7 @@ static const struct key_def host_keys[] = {
 	{ "virtusertable", K_RPATH, 0, H(virtusertable) },
 	{ "mta-domains", K_RPATH, 0, H(mta_domains) },
 	{ "mail-spool", K_RPATH, 0, H(mail_spool), .def = "/var/spool/mail" },
-	{ "mta-reload", K_CMD, 0, H(mta_reload), .esc = "ud" },
+	{ "mta-reload", K_CMD, 0, H(mta_reload), .esc = "u" },
 	{ "apache-vhosts", K_RPATHS, 0, H(apache_vhosts) },
 	{ "apache-check", K_CMD, 0, H(apache_check), .def = "apache2ctl -t", .esc = "f" },
 	{ "apache-reload", K_CMD, 0, H(apache_reload), .def = "apache2ctl graceful" },
