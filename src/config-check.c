@@ -35,6 +35,7 @@ static const struct role_need {
 /* keys that only mean something with the service */
 static const struct svc_need svc_only[] = {
 	{ SVC_WEB, "web", { "web", "test-name", "web-check", NULL } },
+	{ SVC_MAIL, "mail", { "mail", NULL } },
 	{ SVC_MUSH, "mush", { "mush-dir", "mush-port", "mush-start", "mush-save", "mush-name",
 	  "mush-stop", "mush-admin" } },
 };
@@ -128,7 +129,7 @@ account_services(struct pctx *p, const struct section *s)
 				    svc_only[i].name);
 }
 
-/* a zone belongs to one account: its mail and records move with it */
+/* a zone belongs to one account: its mail and records move with it; a port too */
 static void
 account_overlap(struct pctx *p, const struct section *s)
 {
@@ -136,12 +137,18 @@ account_overlap(struct pctx *p, const struct section *s)
 	const struct config *cf = p->cf;
 	size_t i;
 
-	for (b = cf->accounts; b < a; b++)
+	for (b = cf->accounts; b < a; b++) {
 		for (i = 0; i < a->domains.n; i++)
 			if (strlist_has(&b->domains, a->domains.v[i]))
 				conf_error(p, sec_key_line(s, "domains"),
 				    "domains: '%s' also belongs to [account %s]",
 				    a->domains.v[i], b->name);
+		/* both games end up on the new host */
+		if ((a->services & b->services & SVC_MUSH) && a->mush_port &&
+		    a->mush_port == b->mush_port)
+			conf_error(p, sec_key_line(s, "mush-port"),
+			    "mush-port: %d is also the port of [account %s]", a->mush_port, b->name);
+	}
 }
 
 static void

@@ -413,7 +413,7 @@ check_rpath(struct val *x, const char *w)
 {
 	if (!only(w, PATH_CHARS))
 		return bad(x, w, "a valid path");
-	if (!is_absolute(w))
+	if (x->k->esc ? !is_absolute(w) : w[0] != '/')
 		return bad(x, w, "an absolute path");
 	return 0;
 }
@@ -685,8 +685,8 @@ conf_parse_value(struct pctx *p, void *obj, const struct key_def *k, const char 
 	}
 	if (check_escapes(&x) < 0 || check_words(&x, readers[k->type].list) < 0)
 		return -1;
-	/* a key without escapes holds its final text: %% is % */
-	if (k->esc == NULL && !k->pct_literal) {
+	/* a key without escapes holds its final text (%% is %); commands stay templates */
+	if (k->esc == NULL && !k->pct_literal && k->type != K_CMD) {
 		expand_template(&lit, v, NULL);
 		x.v = lit.buf;
 	}

@@ -390,7 +390,9 @@ key_line(struct pctx *p, struct section *sec, int in_section, char *s, int line)
 		return;
 	}
 	if ((k = key_find(sec->kind, key)) == NULL) {
-		conf_error(p, line, "unknown key '%s' in [%s]", key, sec_def_of(sec->kind)->kind);
+		char buf[128];
+
+		conf_error(p, line, "unknown key '%s' in %s", key, sec_label(sec, buf, sizeof buf));
 		return;
 	}
 	if ((first = sec_key_line(sec, k->name)) != 0)

@@ -112,7 +112,7 @@ test_syntax(void)
 	expect(BASE "[host ns3\nssh = x\n" ALICE,
 	    "ferry: ferry.conf:16: unterminated section header (no ']')\n");
 	expect(BASE "[mailer]\nx = 1\n" ALICE, "ferry: ferry.conf:16: unknown section [mailer]\n");
-	expect(BASE ALICE "colour = blue\n", "ferry: ferry.conf:18: unknown key 'colour' in [account]\n");
+	expect(BASE ALICE "colour = blue\n", "ferry: ferry.conf:18: unknown key 'colour' in [account alice]\n");
 	expect(MIG HOLD "home = /srv\n" HNEW ALICE,
 	    "ferry: ferry.conf:11: duplicate key 'home' (first on line 10)\n");
 	expect(BASE "[host old]\nssh = local\naddress = 192.0.2.30\n" ALICE,
@@ -187,7 +187,8 @@ test_values(void)
 	    "ferry: ferry.conf:11: mta: 'exim' is not one of: sendmail postfix\n");
 	expect(BASE ALICE "userdir = maybe\n", "ferry: ferry.conf:18: userdir: 'maybe' is not yes or no\n");
 	expect(BASE ALICE "mail = pigeon\n",
-	    "ferry: ferry.conf:18: mail: 'pigeon' is not one of: auto local forwarded\n");
+	    "ferry: ferry.conf:18: mail: 'pigeon' is not one of: auto local forwarded\n"
+	    "ferry: ferry.conf:18: warning: mail is set but services has no mail\n");
 	expect(BASE ALICE "services = web ftp\n",
 	    "ferry: ferry.conf:18: services: 'ftp' is not a service (web mail mush)\n");
 	expect("[migration]\nfrom = old\nto = new\nadmin = admin@example.test\nsmtp = mail.test:0\n"
@@ -206,7 +207,7 @@ test_values(void)
 	    "ferry: ferry.conf:18: warning: mush-port is set but services has no mush\n");
 	expect(MIG HOLD "[host new]\nssh = local\naddress = 300.1.1.1\nname = n.test\nhome = /home\n" ALICE,
 	    "ferry: ferry.conf:13: address: '300.1.1.1' is not an IPv4 address\n");
-	expect(BASE ALICE "owner2 = x\n", "ferry: ferry.conf:18: unknown key 'owner2' in [account]\n");
+	expect(BASE ALICE "owner2 = x\n", "ferry: ferry.conf:18: unknown key 'owner2' in [account alice]\n");
 	expect("[migration]\nfrom = old\nto = new\nadmin = admin\nsmtp = 127.0.0.1:25\n" HOLD HNEW ALICE,
 	    "ferry: ferry.conf:4: admin: 'admin' is not a valid email address\n");
 	expect(MIG "userdir-redirect = ftp://x/~%u\n" HOLD HNEW ALICE,
@@ -257,6 +258,13 @@ test_accounts(void)
 	expect(FULL "[account alice]\nowner = a@example.net\nservices = mail\ndomains = alice.test\n"
 	    "[account bob]\nowner = b@example.net\nservices = mail\ndomains = bob.test alice.test\n",
 	    "ferry: ferry.conf:35: domains: 'alice.test' also belongs to [account alice]\n");
+	expect(FULL "[account bob]\nowner = bob@example.net\n" MUSH
+	    "[account dan]\nowner = dan@example.net\nservices = mush\ndomains = dan.test\nmush-dir = g\n"
+	    "mush-port = 2860\nmush-start = ./Startmux\nmush-save = data\nmush-name = dan.test\n",
+	    "ferry: ferry.conf:42: mush-port: 2860 is also the port of [account bob]\n");
+	expect(BASE ALICE "mail = forwarded\nwatch = yes\n",
+	    "ferry: ferry.conf:18: warning: mail is set but services has no mail\n"
+	    "ferry: ferry.conf:19: unknown key 'watch' in [account alice]\n");
 	expect(BASE ALICE "userdir = yes\n",
 	    "ferry: ferry.conf:1: missing 'userdir-domain' in [migration] ([account alice] has userdir = yes)\n"
 	    "ferry: ferry.conf:1: missing 'userdir-redirect' in [migration] ([account alice] has userdir = yes)\n");
@@ -317,6 +325,10 @@ test_hostile(void)
 	    "ferry: ferry.conf:18: domains: 'bad-.test' is not a valid domain name\n");
 	expect(BASE ALICE "domains = a.test a.test\n", "ferry: ferry.conf:18: domains: 'a.test' is listed twice\n");
 	expect(BASE ALICE "rsync-exclude = x -x\n", "ferry: ferry.conf:18: rsync-exclude: '-x' starts with '-'\n");
+	/* a newline ends the value: what follows is a line of its own */
+	expect(BASE ALICE "rsync-exclude = a\n;rm -rf /\n", "ferry: ferry.conf:19: expected 'key = value'\n");
+	expect(BASE ALICE "domains = a.test\\nb.test\n",
+	    "ferry: ferry.conf:18: domains: 'a.test\\nb.test' is not a valid domain name\n");
 	expect(ctl, "ferry: ferry.conf:18: rsync-exclude: control character in the value\n");
 	expect(esc, "ferry: ferry.conf:18: rsync-exclude: control character in the value\n");
 	expect(cr, "ferry: ferry.conf:18: rsync-exclude: control character in the value\n");
@@ -422,6 +434,25 @@ test_relative_paths(void)
 	config_free(&cf);
 	strbuf_release(&err);
 	strbuf_release(&want);
+}
+
+/* %% is a literal %: plain keys hold the final text, command keys stay templates */
+static void
+test_percent(void)
+{
+	struct config cf;
+	struct strbuf err = STRBUF_INIT;
+	struct strlist argv = STRLIST_INIT;
+
+	CHECK_INT(load(&cf, MIG HOLD "firewall = /adm/100%%/fw\napache-reload = apachectl -k 50%%\n"
+	    HNEW ALICE, &err), 0);
+	CHECK_STR(cf.from->firewall, "/adm/100%/fw");
+	CHECK_STR(cf.from->apache_reload.v[2], "50%%");
+	CHECK_INT(expand_argv(&argv, &cf.from->apache_reload, NULL), 0);
+	CHECK_STR(argv.v[2], "50%");
+	strlist_clear(&argv);
+	config_free(&cf);
+	strbuf_release(&err);
 }
 
 static void
@@ -635,6 +666,7 @@ main(void)
 	test_world_writable();
 	test_defaults();
 	test_relative_paths();
+	test_percent();
 	test_expand();
 	test_validators();
 	test_zone_of();
