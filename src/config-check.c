@@ -120,7 +120,8 @@ account_services(struct pctx *p, const struct section *s)
 	if (a->mush_freeze == FREEZE_ANNOUNCE && (a->services & SVC_MUSH) &&
 	    sec_key_line(s, "mush-admin") == 0)
 		missing(p, s, "mush-admin", "mush-freeze = announce");
-	for (i = 0; i < NELEM(svc_only); i++)
+	/* a refused services line would make every key look out of place */
+	for (i = 0; !sec_key_bad(s, "services") && i < NELEM(svc_only); i++)
 		for (j = 0; !(a->services & svc_only[i].svc) && j < NELEM(svc_only[i].keys) &&
 		    svc_only[i].keys[j]; j++)
 			if (sec_key_line(s, svc_only[i].keys[j]))

@@ -53,6 +53,7 @@ struct entry {
 	const struct key_def *k;
 	char *value;
 	int line;
+	int bad;		/* its value was refused */
 };
 
 struct section {
@@ -92,6 +93,8 @@ void conf_warn(struct pctx *p, int line, const char *fmt, ...)
 
 /* the line a key was set on in sec, 0 when it was not */
 int sec_key_line(const struct section *sec, const char *key);
+/* the key was set and its value refused */
+int sec_key_bad(const struct section *sec, const char *key);
 /* "[host charon]", "[migration]" */
 const char *sec_label(const struct section *sec, char *buf, size_t n);
 struct section *sec_of(struct pctx *p, const void *obj);

@@ -197,6 +197,17 @@ sec_key_line(const struct section *sec, const char *key)
 	return 0;
 }
 
+int
+sec_key_bad(const struct section *sec, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sec->n; i++)
+		if (strcmp(sec->e[i].k->name, key) == 0)
+			return sec->e[i].bad;
+	return 0;
+}
+
 const char *
 sec_label(const struct section *sec, char *buf, size_t n)
 {
@@ -498,7 +509,8 @@ read_values(struct pctx *p)
 		if (s->ignored)
 			continue;
 		for (j = 0; j < s->n; j++)
-			conf_parse_value(p, s->obj, s->e[j].k, s->e[j].value, s->e[j].line);
+			s->e[j].bad = conf_parse_value(p, s->obj, s->e[j].k, s->e[j].value,
+			    s->e[j].line) < 0;
 	}
 }
 

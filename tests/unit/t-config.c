@@ -189,7 +189,8 @@ test_values(void)
 	expect(BASE ALICE "mail = pigeon\n",
 	    "ferry: ferry.conf:18: mail: 'pigeon' is not one of: auto local forwarded\n"
 	    "ferry: ferry.conf:18: warning: mail is set but services has no mail\n");
-	expect(BASE ALICE "services = web ftp\n",
+	/* a refused services line brings no errors nor warnings about other keys */
+	expect(BASE ALICE "services = web ftp\nweb = alice.test\n",
 	    "ferry: ferry.conf:18: services: 'ftp' is not a service (web mail mush)\n");
 	expect("[migration]\nfrom = old\nto = new\nadmin = admin@example.test\nsmtp = mail.test:0\n"
 	    HOLD HNEW ALICE,
