@@ -18,6 +18,9 @@ void shell_quote(struct strbuf *out, const char *word);
  * ssh [-F cfg] -o BatchMode=yes -o ControlPath=... -- DEST 'w1' 'w2' ...
  * (every word through shell_quote).  The first use of a host starts its
  * ControlMaster.  -v prints the command as sent.  Returns c->status.
+ * c->env and c->dir apply on the remote side (env NAME=v ..., cd DIR).
+ * Exit 255 from ssh is a connection failure, printed as "HOST: ssh: why".
+ * A timeout kills the local ssh; the remote command may outlive it.
  */
 int remote_run(struct ferry *f, const struct host *h, struct child *c);
 /* argv on h, stdout into out (may be NULL); stderr kept in err (may be NULL) */
@@ -40,7 +43,28 @@ int remote_stat(struct ferry *f, const struct host *h, const char *path,
 int remote_write_file(struct ferry *f, const struct host *h, const char *path,
     const char *data, size_t len, unsigned mode_if_new);
 
-/* -o options for an ssh a host runs itself (rsync's -e), sharing host key checks */
+/*
+ * Ends every ControlMaster this process started (ssh -O exit) and removes
+ * the ControlPath directory.  A forked child leaves them to its parent.
+ */
 void remote_close_all(struct ferry *f);
+
+/* argv's words, each through shell_quote(), joined by spaces: what ssh sends */
+void remote_command_line(struct strbuf *out, const char *const *argv);
+
+/*
+ * The ssh argv remote_run() uses for one remote line (exposed for tests):
+ * ssh [-F ssh_config] -o BatchMode=yes -o StrictHostKeyChecking=yes ...
+ * -o ControlPath=CTL_DIR/%C -o ControlMaster=auto -T -- DEST LINE
+ */
+void remote_ssh_argv(struct strlist *out, const char *ssh_config, const char *ctl_dir,
+    const char *dest, const char *line);
+
+/*
+ * Starts h's ControlMaster unless it runs (nothing for a local host).
+ * 0 ok; -1 with ssh's reason in why (may be NULL), nothing printed.  A
+ * host that failed once is not tried again in this run.
+ */
+int remote_connect(struct ferry *f, const struct host *h, struct strbuf *why);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dns.h"
+#include "mail.h"
 #include "notice.h"
 #include "web.h"
 #include "probe.h"
@@ -118,6 +119,16 @@ freeze_apply(struct step_ctx *ctx)
 }
 
 static int
+settings_probe(struct step_ctx *ctx)
+{
+	if (mail_is_forwarded(ctx)) {
+		ctx->skip_reason = "mail is forwarded (phase1.6)";
+		return PROBE_SKIP;
+	}
+	return notice_probe(ctx);
+}
+
+static int
 settings_apply(struct step_ctx *ctx)
 {
 	struct strbuf body = STRBUF_INIT;
@@ -166,7 +177,7 @@ tidy_apply(struct step_ctx *ctx)
 
 static const struct step_ops notice_steps[] = {
 	{ "phase1.2", notice_probe, freeze_apply, NULL, NULL },
-	{ "phase1.11", notice_probe, settings_apply, NULL, NULL },
+	{ "phase1.11", settings_probe, settings_apply, NULL, NULL },
 	{ "done.tidy", tidy_probe, tidy_apply, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, NULL }
 };

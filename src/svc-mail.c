@@ -1,0 +1,642 @@
+/*
+ * svc-mail.c: phase1.6 to phase1.10 in the seed's order, with no message
+ * lost or doubled.  The spool moves under the lock procmail honours
+ * (dotlock SPOOL.lock, taken with lockfile -l so a killed ferry's lock is
+ * stale after MAIL_LOCK_SECONDS): the old spool is emptied into a 0600
+ * SPOOL.ferry-moved on the old host, whose messages are then appended to
+ * the new spool, skipping any Message-ID already there, so a resumed run
+ * appends nothing twice.  virtusertable switches new host first.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "edit.h"
+#include "mail.h"
+#include "mbox.h"
+#include "probe.h"
+#include "virtuser.h"
+
+#define MAIL_LOCK_SECONDS 60
+#define MAIL_ARRIVE_SECONDS 90
+
+/* ---- which mail is the account's ---- */
+
+struct maps {
+	struct file_edit vt, dom;	/* virtusertable, mta-domains */
+	struct virtuser v;
+	struct strlist local;		/* local domains of that host */
+	int loaded;
+};
+
+static void
+maps_release(struct maps *m)
+{
+	if (!m->loaded)
+		return;
+	edit_release(&m->vt);
+	edit_release(&m->dom);
+	virtuser_release(&m->v);
+	strlist_clear(&m->local);
+	m->loaded = 0;
+}
+
+static void
+local_domains(const char *text, struct strlist *out)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		char *hash = strchr(line, '#');
+
+		if (hash)
+			*hash = '\0';
+		strlist_split(out, line);
+		free(line);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+static int
+maps_load(struct step_ctx *ctx, const struct host *h, struct maps *m)
+{
+	memset(m, 0, sizeof *m);
+	if (edit_read(ctx, h, h->virtusertable, &m->vt) < 0)
+		return -1;
+	if (edit_read(ctx, h, h->mta_domains, &m->dom) < 0) {
+		edit_release(&m->vt);
+		return -1;
+	}
+	if (virtuser_parse(&m->v, h->virtusertable, m->vt.old.buf, m->vt.old.len) < 0) {
+		edit_release(&m->vt);
+		edit_release(&m->dom);
+		return step_error(ctx, "%s: cannot read %s", h->name, h->virtusertable);
+	}
+	local_domains(m->dom.old.buf, &m->local);
+	strlist_push(&m->local, h->fqdn);
+	m->loaded = 1;
+	return 0;
+}
+
+/* forwarded or local, as the config says or (auto) as the old host's table and ~/.forward say */
+static int
+mail_mode(struct step_ctx *ctx, enum mail_mode *mode)
+{
+	struct maps m;
+	struct strbuf fwd = STRBUF_INIT, path = STRBUF_INIT;
+	int r;
+
+	*mode = ctx->a->mail;
+	if (*mode != MAIL_AUTO)
+		return 0;
+	if (maps_load(ctx, ctx->f->cf->from, &m) < 0)
+		return -1;
+	*mode = virtuser_mail_mode(&m.v, ctx->a->name, &ctx->a->domains, &m.local) ==
+	    VU_MODE_FORWARDED ? MAIL_FORWARDED : MAIL_LOCAL;
+	strbuf_addf(&path, "%s/%s/.forward", ctx->f->cf->from->home, ctx->a->name);
+	r = remote_read_file(ctx->f, ctx->f->cf->from, path.buf, &fwd);
+	if (*mode == MAIL_LOCAL && r == 0 && fwd.len &&
+	    virtuser_classify(fwd.buf, &m.local) == VU_REMOTE)
+		*mode = MAIL_FORWARDED;
+	maps_release(&m);
+	strbuf_release(&fwd);
+	strbuf_release(&path);
+	return 0;
+}
+
+static int
+skip_if_forwarded(struct step_ctx *ctx)
+{
+	enum mail_mode mode;
+
+	if (mail_mode(ctx, &mode) < 0)
+		return PROBE_ERROR;
+	if (mode == MAIL_FORWARDED) {
+		ctx->skip_reason = "mail is forwarded (phase1.6)";
+		return PROBE_SKIP;
+	}
+	return PROBE_TODO;
+}
+
+/* phase1.6: says which way this account's mail goes */
+static int
+mode_probe(struct step_ctx *ctx)
+{
+	enum mail_mode mode;
+
+	if (mail_mode(ctx, &mode) < 0)
+		return PROBE_ERROR;
+	strbuf_addstr(&ctx->detail, mode == MAIL_FORWARDED ?
+	    "mail is forwarded: the spool steps are skipped, the forwarding lines move" :
+	    "mail is delivered locally: the spool moves");
+	return PROBE_DONE;
+}
+
+static int
+mode_apply(struct step_ctx *ctx)
+{
+	return 0;
+}
+
+/* ---- phase1.8: virtusertable, new host first ---- */
+
+/* makemap/postmap on the candidate file: the MTA's own map builder checks it */
+static void
+map_check(const struct host *h, struct strlist *check)
+{
+	strlist_push(check, "sh");
+	strlist_push(check, "-c");
+	if (h->mta == MTA_POSTFIX)
+		strlist_push(check, "t=$(mktemp -d) && cp \"$1\" \"$t/map\" && postmap \"$t/map\"; "
+		    "r=$?; rm -rf \"$t\"; exit $r");
+	else
+		strlist_push(check, "t=$(mktemp -d) && makemap hash \"$t/map\" < \"$1\"; "
+		    "r=$?; rm -rf \"$t\"; exit $r");
+	strlist_push(check, "sh");
+	strlist_push(check, "%f");
+}
+
+/* the planned texts of both maps on h; changed says whether any differs */
+static int
+plan_new_host(struct step_ctx *ctx, struct maps *old, struct maps *new,
+    struct strbuf *vt, struct strbuf *dom)
+{
+	struct strlist keys = STRLIST_INIT, values = STRLIST_INIT, both = STRLIST_INIT;
+	struct strbuf cur = STRBUF_INIT;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < old->local.n; i++)
+		strlist_push(&both, old->local.v[i]);
+	for (i = 0; i < new->local.n; i++)
+		strlist_push(&both, new->local.v[i]);
+	virtuser_wanted_new(&old->v, ctx->a->name, &ctx->a->domains, &both, &keys, &values);
+	if (virtuser_set(&new->v, ctx->a->name, &keys, &values, vt) < 0)
+		r = -1;
+	strbuf_add(&cur, new->dom.old.buf, new->dom.old.len);
+	for (i = 0; r == 0 && i < ctx->a->domains.n; i++) {
+		if (mtadomains_add(cur.buf, cur.len, ctx->a->domains.v[i], dom) < 0)
+			r = -1;
+		strbuf_reset(&cur);
+		strbuf_add(&cur, dom->buf, dom->len);
+	}
+	strbuf_reset(dom);
+	strbuf_add(dom, cur.buf, cur.len);
+	strlist_clear(&keys);
+	strlist_clear(&values);
+	strlist_clear(&both);
+	strbuf_release(&cur);
+	return r;
+}
+
+static int
+plan_old_host(struct step_ctx *ctx, struct maps *old, struct strbuf *vt)
+{
+	struct strbuf target = STRBUF_INIT;
+	int r;
+
+	strbuf_addf(&target, "%%u@%s", ctx->f->cf->to->fqdn);
+	r = virtuser_forward(&old->v, ctx->a->name, &ctx->a->domains, &old->local, target.buf, vt);
+	strbuf_release(&target);
+	return r < 0 ? -1 : 0;
+}
+
+/* commits whichever of the two files changed, then mta-reload */
+static int
+commit_maps(struct step_ctx *ctx, const struct host *h, struct maps *m, const char *vt,
+    const char *dom, int *changed)
+{
+	struct strlist check = STRLIST_INIT;
+	struct expand ex = { ctx->a->name, NULL, NULL, NULL };
+	struct strbuf out = STRBUF_INIT;
+	int r = 0;
+
+	*changed = strcmp(vt, m->vt.old.buf) != 0 || (dom && strcmp(dom, m->dom.old.buf) != 0);
+	if (ctx->dry_run) {
+		if (strcmp(vt, m->vt.old.buf) != 0)
+			edit_diff(ctx, &m->vt, vt);
+		if (dom && strcmp(dom, m->dom.old.buf) != 0)
+			edit_diff(ctx, &m->dom, dom);
+		return 0;
+	}
+	map_check(h, &check);
+	if (dom && strcmp(dom, m->dom.old.buf) != 0)
+		r = edit_commit(ctx, &m->dom, dom, EDIT_CHECK_NONE, NULL, &ex);
+	if (r == 0 && strcmp(vt, m->vt.old.buf) != 0)
+		r = edit_commit(ctx, &m->vt, vt, EDIT_CHECK_NEW, &check, &ex);
+	if (r == 0 && host_command(ctx, h, &h->mta_reload, &ex, &out) != 0)
+		r = step_error(ctx, "%s: mta-reload failed: %s", h->name, out.buf);
+	strlist_clear(&check);
+	strbuf_release(&out);
+	return r;
+}
+
+static int
+switch_maps(struct step_ctx *ctx, int apply, int *pending)
+{
+	struct config *cf = ctx->f->cf;
+	struct maps old, new;
+	struct strbuf vt = STRBUF_INIT, dom = STRBUF_INIT;
+	int r = -1, c1 = 0, c2 = 0;
+
+	if (maps_load(ctx, cf->from, &old) < 0)
+		return -1;
+	if (maps_load(ctx, cf->to, &new) < 0)
+		goto out;
+	if (plan_new_host(ctx, &old, &new, &vt, &dom) < 0)
+		goto out;
+	if (apply || ctx->dry_run) {
+		if (commit_maps(ctx, cf->to, &new, vt.buf, dom.buf, &c1) < 0)
+			goto out;
+	} else
+		c1 = strcmp(vt.buf, new.vt.old.buf) != 0 || strcmp(dom.buf, new.dom.old.buf) != 0;
+	strbuf_reset(&vt);
+	/* the old host forwards only once the new one accepts */
+	if (plan_old_host(ctx, &old, &vt) < 0)
+		goto out;
+	if (apply || ctx->dry_run) {
+		if (commit_maps(ctx, cf->from, &old, vt.buf, NULL, &c2) < 0)
+			goto out;
+	} else
+		c2 = strcmp(vt.buf, old.vt.old.buf) != 0;
+	*pending = c1 + c2;
+	r = 0;
+out:
+	maps_release(&old);
+	maps_release(&new);
+	strbuf_release(&vt);
+	strbuf_release(&dom);
+	return r;
+}
+
+static int
+switch_probe(struct step_ctx *ctx)
+{
+	int pending = 0;
+
+	if (switch_maps(ctx, 0, &pending) < 0)
+		return PROBE_ERROR;
+	if (ctx->dry_run && pending)
+		switch_maps(ctx, 0, &pending);
+	return pending ? PROBE_TODO : PROBE_DONE;
+}
+
+static int
+switch_apply(struct step_ctx *ctx)
+{
+	int pending = 0;
+
+	if (switch_maps(ctx, 1, &pending) < 0)
+		return -1;
+	strbuf_addf(&ctx->detail, "virtusertable switched on %s, then %s", ctx->f->cf->to->name,
+	    ctx->f->cf->from->name);
+	return 0;
+}
+
+/* an address of the account to test with: its first full key, or ferry-test@DOMAIN */
+static void
+test_address(struct step_ctx *ctx, struct maps *m, struct strbuf *out)
+{
+	size_t *idx = xcalloc(m->v.n + 1, sizeof *idx);
+	size_t n = virtuser_account_lines(&m->v, ctx->a->name, &ctx->a->domains, &m->local, idx);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (m->v.lines[idx[i]].key[0] != '@') {
+			strbuf_addstr(out, m->v.lines[idx[i]].key);
+			break;
+		}
+	if (out->len == 0)
+		strbuf_addf(out, "%s@%s", ctx->a->name, ctx->a->domains.v[0]);
+	free(idx);
+}
+
+/* sendmail -bv on each host names the mailer the switch planned */
+static int
+switch_verify(struct step_ctx *ctx)
+{
+	struct config *cf = ctx->f->cf;
+	struct maps m;
+	struct strbuf addr = STRBUF_INIT, out = STRBUF_INIT;
+	enum mail_mode mode;
+	int r = 0;
+
+	if (mail_mode(ctx, &mode) < 0 || maps_load(ctx, cf->to, &m) < 0)
+		return -1;
+	test_address(ctx, &m, &addr);
+	maps_release(&m);
+	{
+		const char *argv[] = { "sendmail", "-bv", addr.buf, NULL };
+
+		if (remote_capture(ctx->f, cf->to, argv, &out, NULL) != 0 ||
+		    strstr(out.buf, "deliverable") == NULL ||
+		    (mode == MAIL_LOCAL && strstr(out.buf, "mailer local") == NULL))
+			r = step_error(ctx, "%s: sendmail -bv %s: %s", cf->to->name, addr.buf, out.buf);
+		strbuf_reset(&out);
+		if (r == 0 && (remote_capture(ctx->f, cf->from, argv, &out, NULL) != 0 ||
+		    strstr(out.buf, "deliverable") == NULL ||
+		    (mode == MAIL_LOCAL && strstr(out.buf, "mailer local") != NULL)))
+			r = step_error(ctx, "%s: sendmail -bv %s still delivers here: %s", cf->from->name,
+			    addr.buf, out.buf);
+	}
+	if (r == 0) {
+		strbuf_rtrim(&out);
+		strbuf_addf(&ctx->detail, "; %s: %s", cf->from->name, out.buf);
+	}
+	strbuf_release(&addr);
+	strbuf_release(&out);
+	return r;
+}
+
+/* both tables byte for byte as they were, and both maps rebuilt */
+static int
+switch_undo(struct step_ctx *ctx)
+{
+	struct config *cf = ctx->f->cf;
+	const struct host *hosts[] = { cf->from, cf->to };
+	struct expand ex = { ctx->a->name, NULL, NULL, NULL };
+	struct strbuf out = STRBUF_INIT;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < 2 && r == 0; i++) {
+		struct strlist check = STRLIST_INIT;
+
+		map_check(hosts[i], &check);
+		r = edit_restore(ctx, hosts[i], hosts[i]->virtusertable, EDIT_CHECK_NEW, &check, &ex);
+		if (r == 0)
+			r = edit_restore(ctx, hosts[i], hosts[i]->mta_domains, EDIT_CHECK_NONE, NULL, &ex);
+		if (r == 0 && host_command(ctx, hosts[i], &hosts[i]->mta_reload, &ex, &out) != 0)
+			r = step_error(ctx, "%s: mta-reload failed: %s", hosts[i]->name, out.buf);
+		strlist_clear(&check);
+	}
+	strbuf_release(&out);
+	return r;
+}
+
+/* ---- phase1.7 and phase1.10: the spool ---- */
+
+/* old host: the spool emptied into SPOOL.ferry-moved (0600), under the MDA's lock */
+static const char drain_script[] =
+	"s=$1; lockfile -l \"$2\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
+	"trap 'rm -f \"$s.lock\"' EXIT; umask 077; "
+	"if [ -s \"$s\" ]; then cat \"$s\" >> \"$s.ferry-moved\" && : > \"$s\" || exit 1; fi; exit 0";
+
+/* new host: append stdin to the spool under its lock, unless $4 shows it is there already */
+static const char append_script[] =
+	"s=$1 u=$2; lockfile -l \"$3\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
+	"trap 'rm -f \"$s.lock\"' EXIT; "
+	"if [ -n \"$4\" ] && [ -e \"$s\" ] && grep -qiF -- \"$4\" \"$s\"; then cat >/dev/null; echo present; exit 0; fi; "
+	"[ -e \"$s\" ] || install -m 0660 -o \"$u\" -g mail /dev/null \"$s\" || exit 1; "
+	"cat >> \"$s\"";
+
+/* old host: the moved file becomes a dated 0600 backup */
+static const char keep_script[] =
+	"[ -e \"$1.ferry-moved\" ] || exit 0; mv \"$1.ferry-moved\" \"$1.ferry-bak.$(date +%Y%m%d%H%M%S)\"";
+
+static void
+spool_path(const struct host *h, const struct account *a, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s/%s", h->mail_spool, a->name);
+}
+
+/* the messages of moved that the new spool lacks, as text to append to it */
+static int
+missing_messages(const struct strbuf *spool, const struct strbuf *moved, struct strbuf *add,
+    size_t *count, struct strbuf *first_id)
+{
+	struct mbox have, in;
+	size_t i;
+
+	if (mbox_parse(&have, spool->buf, spool->len) < 0)
+		return -1;
+	if (mbox_parse(&in, moved->buf, moved->len) < 0) {
+		mbox_release(&have);
+		return -1;
+	}
+	*count = 0;
+	for (i = 0; i < in.n; i++) {
+		if (mbox_contains(&have, &in, i))
+			continue;
+		if (*count == 0 && in.msgs[i].message_id)
+			strbuf_addstr(first_id, in.msgs[i].message_id);
+		mbox_append_message(add, spool, &in, i);
+		(*count)++;
+	}
+	mbox_release(&have);
+	mbox_release(&in);
+	return 0;
+}
+
+/* one move: drain the old spool, append what the new lacks, keep the backup */
+static int
+move_spool(struct step_ctx *ctx, size_t *moved_count)
+{
+	struct config *cf = ctx->f->cf;
+	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT, moved = STRBUF_INIT, path = STRBUF_INIT;
+	struct strbuf cur = STRBUF_INIT, add = STRBUF_INIT, id = STRBUF_INIT, out = STRBUF_INIT;
+	char secs[16];
+	int r = -1;
+
+	snprintf(secs, sizeof secs, "%d", MAIL_LOCK_SECONDS);
+	spool_path(cf->from, ctx->a, &old);
+	spool_path(cf->to, ctx->a, &new);
+	strbuf_addf(&path, "%s.ferry-moved", old.buf);
+	{
+		const char *args[] = { old.buf, secs, NULL };
+
+		if (host_sh(ctx, cf->from, drain_script, args, &out) != 0) {
+			step_error(ctx, "%s: %s", cf->from->name, out.buf);
+			goto done;
+		}
+	}
+	if (remote_read_file(ctx->f, cf->from, path.buf, &moved) < 0 ||
+	    remote_read_file(ctx->f, cf->to, new.buf, &cur) < 0)
+		goto done;
+	if (missing_messages(&cur, &moved, &add, moved_count, &id) < 0) {
+		step_error(ctx, "cannot read the spools as mbox");
+		goto done;
+	}
+	if (add.len) {
+		const char *args[] = { new.buf, ctx->a->name, secs, id.buf, NULL };
+
+		strbuf_reset(&out);
+		if (host_sh_in(ctx, cf->to, append_script, args, add.buf, add.len, &out) != 0) {
+			step_error(ctx, "%s: %s", cf->to->name, out.buf);
+			goto done;
+		}
+	}
+	{
+		const char *args[] = { old.buf, NULL };
+
+		r = host_sh(ctx, cf->from, keep_script, args, NULL) == 0 ? 0 : -1;
+	}
+done:
+	strbuf_release(&old);
+	strbuf_release(&new);
+	strbuf_release(&moved);
+	strbuf_release(&path);
+	strbuf_release(&cur);
+	strbuf_release(&add);
+	strbuf_release(&id);
+	strbuf_release(&out);
+	return r;
+}
+
+static int
+spool_probe(struct step_ctx *ctx)
+{
+	int r = skip_if_forwarded(ctx);
+
+	if (r == PROBE_TODO)
+		strbuf_addf(&ctx->diff, "move %s/%s on %s to %s/%s on %s, under lock\n",
+		    ctx->f->cf->from->mail_spool, ctx->a->name, ctx->f->cf->from->name,
+		    ctx->f->cf->to->mail_spool, ctx->a->name, ctx->f->cf->to->name);
+	return r;
+}
+
+static int
+spool_apply(struct step_ctx *ctx)
+{
+	size_t n = 0;
+	int late = strcmp(ctx->def->id, "phase1.10") == 0;
+
+	if (move_spool(ctx, &n) < 0)
+		return -1;
+	strbuf_addf(&ctx->detail, "%zu %smessages moved", n, late ? "late " : "");
+	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id,
+	    late ? "mail.end" : "mail.start", now_seconds(), ctx->detail.buf);
+}
+
+/* the old spool holds nothing the new one lacks */
+static int
+spool_verify(struct step_ctx *ctx)
+{
+	struct config *cf = ctx->f->cf;
+	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
+	struct strbuf add = STRBUF_INIT, id = STRBUF_INIT;
+	size_t n = 0;
+	int r = 0;
+
+	spool_path(cf->from, ctx->a, &old);
+	spool_path(cf->to, ctx->a, &new);
+	if (remote_read_file(ctx->f, cf->from, old.buf, &a) < 0 ||
+	    remote_read_file(ctx->f, cf->to, new.buf, &b) < 0 ||
+	    missing_messages(&b, &a, &add, &n, &id) < 0)
+		r = step_error(ctx, "cannot read the spools");
+	else if (n > 0 && strcmp(ctx->def->id, "phase1.10") == 0)
+		r = step_error(ctx, "%zu messages on %s are not on %s", n, cf->from->name, cf->to->name);
+	strbuf_release(&old);
+	strbuf_release(&new);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&add);
+	strbuf_release(&id);
+	return r;
+}
+
+/* ---- phase1.9: a tagged message through each host lands in the new spool ---- */
+
+static int
+send_test(struct step_ctx *ctx, const struct host *via, const char *to, const char *tag)
+{
+	struct strbuf msg = STRBUF_INIT, server = STRBUF_INIT, err = STRBUF_INIT;
+	int r;
+
+	strbuf_addf(&server, "%s:25", via->address);
+	strbuf_addf(&msg, "From: %s\r\nTo: %s\r\nSubject: ferry test %s\r\n"
+	    "Message-ID: <%s@ferry.invalid>\r\nX-Ferry-Test: %s\r\n\r\n"
+	    "A test message from ferry, sent through %s. It can be deleted.\r\n",
+	    ctx->f->cf->admin, to, tag, tag, tag, via->name);
+	r = smtp_send(server.buf, ctx->f->cf->admin, to, msg.buf, &err);
+	if (r < 0)
+		step_error(ctx, "the test message through %s was not accepted: %s", via->name, err.buf);
+	strbuf_release(&msg);
+	strbuf_release(&server);
+	strbuf_release(&err);
+	return r;
+}
+
+static const char arrived_script[] =
+	"i=0; while [ $i -lt \"$2\" ]; do n=0; shift 0; "
+	"for t in \"$3\" \"$4\"; do grep -qF -- \"$t\" \"$1\" 2>/dev/null && n=$((n+1)); done; "
+	"[ $n -eq 2 ] && exit 0; sleep 1; i=$((i+1)); done; exit 1";
+
+static int
+probe_mail_test(struct step_ctx *ctx)
+{
+	int r = skip_if_forwarded(ctx);
+
+	if (r == PROBE_TODO)
+		strbuf_addf(&ctx->diff, "send a test message through %s and %s\n",
+		    ctx->f->cf->from->name, ctx->f->cf->to->name);
+	return r;
+}
+
+static int
+mail_test_apply(struct step_ctx *ctx)
+{
+	struct config *cf = ctx->f->cf;
+	struct maps m;
+	struct strbuf to = STRBUF_INIT, t1 = STRBUF_INIT, t2 = STRBUF_INIT, spool = STRBUF_INIT;
+	char secs[16];
+	int r = -1;
+
+	if (maps_load(ctx, cf->to, &m) < 0)
+		return -1;
+	test_address(ctx, &m, &to);
+	maps_release(&m);
+	strbuf_addf(&t1, "ferry-%s-%.0f-old", ctx->a->name, now_seconds() * 1000);
+	strbuf_addf(&t2, "ferry-%s-%.0f-new", ctx->a->name, now_seconds() * 1000);
+	spool_path(cf->to, ctx->a, &spool);
+	snprintf(secs, sizeof secs, "%d", MAIL_ARRIVE_SECONDS);
+	if (send_test(ctx, cf->from, to.buf, t1.buf) == 0 &&
+	    send_test(ctx, cf->to, to.buf, t2.buf) == 0) {
+		const char *args[] = { spool.buf, secs, t1.buf, t2.buf, NULL };
+
+		if (host_sh(ctx, cf->to, arrived_script, args, NULL) != 0)
+			step_error(ctx, "%s: the test messages did not arrive in %s within %s s",
+			    cf->to->name, spool.buf, secs);
+		else {
+			strbuf_addf(&ctx->detail, "test messages to %s through both hosts arrived in %s",
+			    to.buf, spool.buf);
+			r = 0;
+		}
+	}
+	strbuf_release(&to);
+	strbuf_release(&t1);
+	strbuf_release(&t2);
+	strbuf_release(&spool);
+	return r;
+}
+
+static int
+spool_back(struct step_ctx *ctx)
+{
+	warn("%s: %s: messages stay in the new spool; phase1.8's undo sends new mail to %s again",
+	    ctx->a->name, ctx->def->id, ctx->f->cf->from->name);
+	return 0;
+}
+
+int
+mail_is_forwarded(struct step_ctx *ctx)
+{
+	enum mail_mode mode;
+
+	return mail_mode(ctx, &mode) == 0 && mode == MAIL_FORWARDED;
+}
+
+static const struct step_ops mail_steps[] = {
+	{ "phase1.6", mode_probe, mode_apply, NULL, NULL },
+	{ "phase1.7", spool_probe, spool_apply, spool_verify, spool_back },
+	{ "phase1.8", switch_probe, switch_apply, switch_verify, switch_undo },
+	{ "phase1.9", probe_mail_test, mail_test_apply, NULL, NULL },
+	{ "phase1.10", spool_probe, spool_apply, spool_verify, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+const struct service svc_mail = { "mail", mail_steps };
