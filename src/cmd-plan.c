@@ -4,6 +4,10 @@
  * state from the journal (status_steps: the journal's row, else the
  * config's skip, else pending).  --diff asks each pending step's driver
  * what it would change, read-only (the probe of a dry run).
+ *
+ * Step lines start with the account, so `grep '^alice '` finds them;
+ * headers start with "== " (account) and "-- " (phase), the diff and
+ * errors are indented under their step.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +112,7 @@ text_header(struct strbuf *out, const struct account *a, const struct step_view 
 		done += v[i].rec.state == STEP_DONE;
 		skipped += v[i].rec.state == STEP_SKIPPED;
 	}
-	strbuf_addf(out, "%s [files", a->name);
+	strbuf_addf(out, "== %s [files", a->name);
 	for (i = 0; i < 3; i++)
 		if (a->services & svc_bits[i])
 			strbuf_addf(out, " %s", svc_names[i]);
@@ -119,13 +123,13 @@ static void
 text_step(struct strbuf *out, const struct plan_opts *o, const struct account *a,
     const struct step_view *v)
 {
-	strbuf_addf(out, "    %-*s  %-14s  %-7s  %s %s", o->width, a->name, v->def->id,
+	strbuf_addf(out, "%-*s  %-14s  %-7s  %s %s", o->width, a->name, v->def->id,
 	    step_state_name(v->rec.state), v->def->tag, v->def->title);
 	if (v->rec.detail && v->rec.detail[0] && v->rec.state != STEP_PENDING)
 		strbuf_addf(out, " -- %s", v->rec.detail);
 	strbuf_addch(out, '\n');
 	if (v->rec.error && v->rec.error[0])
-		strbuf_addf(out, "      error: %s\n", v->rec.error);
+		strbuf_addf(out, "    error: %s\n", v->rec.error);
 }
 
 static void
@@ -140,7 +144,7 @@ text_account(struct strbuf *out, struct plan_opts *o, struct ferry *f, struct ac
 	for (i = 0; i < n; i++) {
 		if ((int)v[i].def->phase != phase) {
 			phase = (int)v[i].def->phase;
-			strbuf_addf(out, "  %s: %s\n", phase_name(v[i].def->phase), phase_titles[phase]);
+			strbuf_addf(out, "-- %s: %s\n", phase_name(v[i].def->phase), phase_titles[phase]);
 		}
 		text_step(out, o, a, &v[i]);
 		if (!o->diff || !is_open(v[i].rec.state))
@@ -152,7 +156,7 @@ text_account(struct strbuf *out, struct plan_opts *o, struct ferry *f, struct ac
 		strbuf_reset(&what);
 		if (probe_step(f, a, v[i].def, &what) == PROBE_ERROR)
 			o->status = EXIT_FAIL;
-		add_indented(out, what.buf, "        ");
+		add_indented(out, what.buf, "    ");
 	}
 	strbuf_release(&what);
 }

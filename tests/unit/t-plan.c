@@ -99,22 +99,23 @@ test_text(struct ferry *f)
 	CHECK_INT(plan(f, &out, &err, 1, argv), EXIT_OK);
 	CHECK_STR(err.buf, "");
 	CHECK_STR(line_with(&out, "carol", "phase1.7 "),
-	    "    carol  phase1.7        skipped  [Mail] move the mail spool -- mail is forwarded (phase1.6)");
+	    "carol  phase1.7        skipped  [Mail] move the mail spool -- mail is forwarded (phase1.6)");
 	CHECK_STR(line_with(&out, "carol", "phase1.8 "),
-	    "    carol  phase1.8        pending  [Mail] virtusertable on both hosts points at the new host "
+	    "carol  phase1.8        pending  [Mail] virtusertable on both hosts points at the new host "
 	    "(new host first)");
 	CHECK_STR(line_with(&out, "fred", "done.tidy"),
-	    "    fred   done.tidy       pending  [All] TTLs back to their old values, test-name removed, "
+	    "fred   done.tidy       pending  [All] TTLs back to their old values, test-name removed, "
 	    "the owner told the move is finished");
-	CHECK_STR(line_with(&out, "carol [", "steps"), "carol [files mail]: 17 steps, 0 done, 4 skipped");
-	CHECK_STR(line_with(&out, "fred [", "steps"), "fred [files]: 8 steps, 0 done, 0 skipped");
+	CHECK_STR(line_with(&out, "carol [", "steps"), "== carol [files mail]: 17 steps, 0 done, 4 skipped");
+	CHECK_STR(line_with(&out, "fred [", "steps"), "== fred [files]: 8 steps, 0 done, 0 skipped");
 	/* a files-only account has no web, mail or mush steps */
 	CHECK_STR(line_with(&out, "fred", "prep.ttl"), "");
 	p7 = strstr(out.buf, "carol  phase1.7 ");
 	p8 = strstr(out.buf, "carol  phase1.8 ");
 	CHECK(p7 && p8 && p7 < p8);
 	CHECK(strstr(out.buf, "carol  phase1.10 ") > strstr(out.buf, "carol  phase1.9 "));
-	CHECK(strstr(out.buf, "fred [files]") > strstr(out.buf, "carol  done.tidy"));
+	CHECK(strstr(out.buf, "== fred [files]") > strstr(out.buf, "carol  done.tidy"));
+	CHECK(strstr(out.buf, "\n-- phase2: DNS and web move\ncarol  phase2.2  ") != NULL);
 	strbuf_release(&out);
 	strbuf_release(&err);
 }
@@ -130,10 +131,10 @@ test_journal(struct ferry *f)
 	CHECK_INT(journal_step_set(f->j, "fred", "prep.2", STEP_FAILED, "", "rsync exited 23"), 0);
 	CHECK_INT(plan(f, &out, &err, 2, argv), EXIT_OK);
 	CHECK_STR(line_with(&out, "fred", "prep.1 "),
-	    "    fred  prep.1          done     [All] create the account on the new host (same uid, gid, "
+	    "fred  prep.1          done     [All] create the account on the new host (same uid, gid, "
 	    "shell, password); verify ssh login, no telnet -- uid 2001 created");
-	CHECK_STR(line_with(&out, "error:", "rsync"), "      error: rsync exited 23");
-	CHECK_STR(line_with(&out, "fred [", "steps"), "fred [files]: 8 steps, 1 done, 0 skipped");
+	CHECK_STR(line_with(&out, "error:", "rsync"), "    error: rsync exited 23");
+	CHECK_STR(line_with(&out, "fred [", "steps"), "== fred [files]: 8 steps, 1 done, 0 skipped");
 	CHECK(strstr(out.buf, "carol") == NULL);
 	journal_close(f->j);
 	f->j = NULL;
