@@ -18,6 +18,15 @@ enum mush_freeze { FREEZE_STOP = 0, FREEZE_ANNOUNCE };
  * still hold %u/%d/%z/%f are templates expanded by expand_template().
  * Command keys (apache-check, mta-reload, zone-check, reload, retransfer,
  * mush-start, mush-stop) are split into words: argv templates, no shell.
+ * Shell syntax is not supported in them (no quotes, $, ;, |, &, <, >,
+ * globs or VAR=x prefixes; config_load refuses those): a command that
+ * needs a shell is written as a script and named here.
+ *
+ * Escapes a key may use: userdir-redirect %u; zone-file %z; zone-check
+ * %z %f; reload, retransfer %z; apache-check %f; mta-reload, mush-start,
+ * mush-stop %u.  Any other key takes none.  %% is a literal %: keys
+ * without escapes hold their final text, templates keep %% until expanded.
+ * web-check paths take % literally (URL encoding).
  */
 struct host {
 	char *name;
@@ -43,8 +52,10 @@ struct host {
 struct dns_conf {
 	int line;			/* [dns] header, 0 when absent */
 	struct host *primary;
-	struct host **secondaries;
+	struct host **secondaries;	/* points into nameservers */
 	size_t n_secondaries;
+	struct host **nameservers;	/* primary, then the secondaries */
+	size_t n_nameservers;
 	char *zone_file;		/* template with %z */
 	struct strlist zone_check;	/* default: named-checkzone %z %f */
 	struct strlist reload;		/* default: rndc reload %z */
@@ -96,14 +107,18 @@ struct config {
 	size_t n_accounts;
 };
 
-/* Parses path; on any error prints every "ferry: FILE:LINE: msg" and returns -1. */
+/*
+ * Parses path; on any error prints every "ferry: FILE:LINE: msg" (in line
+ * order, FILE as given) and returns -1.  Nothing is contacted.  Call
+ * config_free() afterwards either way.
+ */
 int config_load(struct config *cf, const char *path);
 void config_free(struct config *cf);
 struct host *config_host(const struct config *cf, const char *name);
 struct account *config_account(const struct config *cf, const char *name);
 /* the account's zone holding name: the longest of its domains that name ends in */
 const char *account_zone_of(const struct account *a, const char *name);
-/* nameservers in order: primary, then secondaries */
+/* nameservers in order: primary, then secondaries; *out is owned by the config */
 size_t config_nameservers(const struct config *cf, struct host ***out);
 
 /* strict validators, shared with the editors */

@@ -1,0 +1,264 @@
+/*
+ * config-check.c: the rules that need the whole file: required keys (a
+ * missing key cites its section's header line), the keys a host needs for
+ * its role and an account for its services, and names that must lie in
+ * the account's own zones.  Cross-checks cite the offending key's line.
+ */
+#include <string.h>
+
+#include "config-int.h"
+#include "log.h"
+
+/* keys a service needs in the account that has it */
+static const struct svc_need {
+	unsigned svc;
+	const char *name;
+	const char *keys[7];
+} svc_needs[] = {
+	{ SVC_WEB | SVC_MAIL | SVC_MUSH, "web, mail or mush", { "domains", NULL } },
+	{ SVC_WEB, "web", { "web", "test-name", NULL } },
+	{ SVC_MUSH, "mush", { "mush-dir", "mush-port", "mush-start", "mush-save", "mush-name",
+	  NULL } },
+};
+
+/* keys the old and new hosts need when any account has the service (0: always) */
+static const struct role_need {
+	unsigned svc;
+	const char *why;
+	const char *keys[5];
+} role_needs[] = {
+	{ 0, NULL, { "name", "home", NULL } },
+	{ SVC_MAIL, "an account has mail", { "mta", "virtusertable", "mta-reload", NULL } },
+	{ SVC_WEB, "an account has web", { "apache-vhosts", NULL } },
+};
+
+/* keys that only mean something with the service */
+static const struct svc_need svc_only[] = {
+	{ SVC_WEB, "web", { "web", "test-name", "web-check", NULL } },
+	{ SVC_MAIL, "mail", { "mail", NULL } },
+	{ SVC_MUSH, "mush", { "mush-dir", "mush-port", "mush-start", "mush-save", "mush-name",
+	  "mush-stop", "mush-admin" } },
+};
+
+#define NELEM(a) (sizeof (a) / sizeof (a)[0])
+
+static void
+missing(struct pctx *p, const struct section *s, const char *key, const char *why)
+{
+	char buf[128];
+
+	if (why)
+		conf_error(p, s->line, "missing '%s' in %s (%s)", key,
+		    sec_label(s, buf, sizeof buf), why);
+	else
+		conf_error(p, s->line, "missing '%s' in %s", key, sec_label(s, buf, sizeof buf));
+}
+
+static void
+check_required(struct pctx *p, const struct section *s, const struct key_def *keys)
+{
+	const struct key_def *k;
+
+	for (k = keys; k->name; k++)
+		if (k->required && sec_key_line(s, k->name) == 0)
+			missing(p, s, k->name, NULL);
+}
+
+static void
+check_keys_needed(struct pctx *p, const struct section *s, const char *const *keys,
+    const char *why)
+{
+	size_t i;
+
+	for (i = 0; keys[i]; i++)
+		if (sec_key_line(s, keys[i]) == 0)
+			missing(p, s, keys[i], why);
+}
+
+/* ---- accounts ---- */
+
+static void
+name_in_zone(struct pctx *p, const struct section *s, const char *key, const char *name)
+{
+	const struct account *a = s->obj;
+
+	if (name && a->domains.n && account_zone_of(a, name) == NULL)
+		conf_error(p, sec_key_line(s, key), "%s: '%s' is in none of the account's domains",
+		    key, name);
+}
+
+static void
+account_names(struct pctx *p, const struct section *s)
+{
+	const struct account *a = s->obj;
+	size_t i;
+
+	for (i = 0; i < a->web.n; i++)
+		name_in_zone(p, s, "web", a->web.v[i]);
+	name_in_zone(p, s, "test-name", a->test_name);
+	name_in_zone(p, s, "mush-name", a->mush_name);
+	if (a->test_name && strlist_has(&a->web, a->test_name))
+		conf_error(p, sec_key_line(s, "test-name"), "test-name: '%s' is also a web name",
+		    a->test_name);
+}
+
+static void
+account_services(struct pctx *p, const struct section *s)
+{
+	const struct account *a = s->obj;
+	struct strbuf why = STRBUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < NELEM(svc_needs); i++) {
+		if (!(a->services & svc_needs[i].svc))
+			continue;
+		strbuf_reset(&why);
+		strbuf_addf(&why, "services has %s", svc_needs[i].name);
+		check_keys_needed(p, s, svc_needs[i].keys, why.buf);
+	}
+	strbuf_release(&why);
+	if (a->mush_freeze == FREEZE_ANNOUNCE && (a->services & SVC_MUSH) &&
+	    sec_key_line(s, "mush-admin") == 0)
+		missing(p, s, "mush-admin", "mush-freeze = announce");
+	/* a refused services line would make every key look out of place */
+	for (i = 0; !sec_key_bad(s, "services") && i < NELEM(svc_only); i++)
+		for (j = 0; !(a->services & svc_only[i].svc) && j < NELEM(svc_only[i].keys) &&
+		    svc_only[i].keys[j]; j++)
+			if (sec_key_line(s, svc_only[i].keys[j]))
+				conf_warn(p, sec_key_line(s, svc_only[i].keys[j]),
+				    "%s is set but services has no %s", svc_only[i].keys[j],
+				    svc_only[i].name);
+}
+
+/* a zone belongs to one account: its mail and records move with it; a port too */
+static void
+account_overlap(struct pctx *p, const struct section *s)
+{
+	const struct account *a = s->obj, *b;
+	const struct config *cf = p->cf;
+	size_t i;
+
+	for (b = cf->accounts; b < a; b++) {
+		for (i = 0; i < a->domains.n; i++)
+			if (strlist_has(&b->domains, a->domains.v[i]))
+				conf_error(p, sec_key_line(s, "domains"),
+				    "domains: '%s' also belongs to [account %s]",
+				    a->domains.v[i], b->name);
+		/* both games end up on the new host */
+		if ((a->services & b->services & SVC_MUSH) && a->mush_port &&
+		    a->mush_port == b->mush_port)
+			conf_error(p, sec_key_line(s, "mush-port"),
+			    "mush-port: %d is also the port of [account %s]", a->mush_port, b->name);
+	}
+}
+
+static void
+check_account(struct pctx *p, const struct section *s)
+{
+	const struct account *a = s->obj, *b;
+	struct section *m;
+
+	account_services(p, s);
+	account_names(p, s);
+	account_overlap(p, s);
+	/* said once, for the first account that needs it */
+	for (b = p->cf->accounts; b < a && !b->userdir; b++)
+		;
+	if (a->userdir && b == a && (m = sec_of(p, p->cf)) != NULL) {
+		struct strbuf why = STRBUF_INIT;
+
+		strbuf_addf(&why, "[account %s] has userdir = yes", a->name);
+		if (sec_key_line(m, "userdir-domain") == 0)
+			missing(p, m, "userdir-domain", why.buf);
+		if (sec_key_line(m, "userdir-redirect") == 0)
+			missing(p, m, "userdir-redirect", why.buf);
+		strbuf_release(&why);
+	}
+}
+
+/* ---- hosts and [dns] ---- */
+
+static unsigned
+all_services(const struct config *cf)
+{
+	unsigned svc = 0;
+	size_t i;
+
+	for (i = 0; i < cf->n_accounts; i++)
+		svc |= cf->accounts[i].services;
+	return svc;
+}
+
+static void
+check_role(struct pctx *p, const struct host *h)
+{
+	const struct section *s = sec_of(p, h);
+	unsigned svc = all_services(p->cf);
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < NELEM(role_needs); i++)
+		if (role_needs[i].svc == 0 || (svc & role_needs[i].svc))
+			check_keys_needed(p, s, role_needs[i].keys,
+			    role_needs[i].why ? role_needs[i].why : "the old and new hosts need it");
+	if ((svc & SVC_MAIL) && h->mta == MTA_POSTFIX && h->mta_domains == NULL)
+		missing(p, s, "mta-domains", "no default for postfix");
+}
+
+static void
+check_migration(struct pctx *p)
+{
+	struct config *cf = p->cf;
+	struct section *m = sec_of(p, cf);
+
+	if (m == NULL) {
+		conf_error(p, 1, "no [migration] section");
+		return;
+	}
+	if (cf->from && cf->from == cf->to)
+		conf_error(p, sec_key_line(m, "to"), "to: the same host as from (%s)",
+		    cf->to->name);
+	if (cf->from)
+		check_role(p, cf->from);
+	if (cf->to && cf->to != cf->from)
+		check_role(p, cf->to);
+}
+
+static void
+check_dns(struct pctx *p)
+{
+	struct dns_conf *dns = &p->cf->dns;
+	struct section *s = sec_of(p, dns);
+	size_t i;
+
+	if (s == NULL) {
+		if (all_services(p->cf))
+			conf_error(p, 1, "no [dns] section (an account has web, mail or mush)");
+		return;
+	}
+	if (dns->zone_file && !strstr(dns->zone_file, "%z"))
+		conf_error(p, sec_key_line(s, "zone-file"),
+		    "zone-file: '%s' has no %%z (one file per zone)", dns->zone_file);
+	for (i = 0; i < dns->n_secondaries; i++)
+		if (dns->secondaries[i] == dns->primary)
+			conf_error(p, sec_key_line(s, "secondaries"),
+			    "secondaries: '%s' is the primary", dns->primary->name);
+}
+
+void
+conf_check_all(struct pctx *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (!p->secs[i].ignored)
+			check_required(p, &p->secs[i], conf_section_keys(p->secs[i].kind));
+	check_migration(p);
+	check_dns(p);
+	if (p->cf->n_accounts == 0)
+		conf_error(p, 1, "no [account NAME] section");
+	for (i = 0; i < p->n; i++)
+		if (!p->secs[i].ignored && p->secs[i].kind == SEC_ACCOUNT)
+			check_account(p, &p->secs[i]);
+}

@@ -1,0 +1,109 @@
+/*
+ * config-int.h: what config.c, config-value.c and config-check.c share
+ * while one ferry.conf is parsed.  Not for other modules: they see only
+ * the typed structures of config.h.
+ */
+#ifndef FERRY_CONFIG_INT_H
+#define FERRY_CONFIG_INT_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+enum sec_kind { SEC_MIGRATION, SEC_HOST, SEC_DNS, SEC_ACCOUNT };
+
+/* how a value is read; config-value.c has one parser per type */
+enum key_type {
+	K_HOSTREF,	/* a [host NAME] */
+	K_HOSTREFS,	/* list of [host NAME], into dns_conf */
+	K_SSH,		/* OpenSSH destination [user@]host, or "local" */
+	K_DEST,		/* [user@]host */
+	K_IPV4,
+	K_DOMAIN,
+	K_DOMAINS,	/* list */
+	K_EMAIL,
+	K_HOSTPORT,	/* host:port */
+	K_URL,		/* http:// or https:// */
+	K_LPATH,	/* local file, relative to the config file's directory */
+	K_RPATH,	/* absolute path on a host */
+	K_RPATHS,	/* list */
+	K_SUBPATH,	/* relative, no "..": under a directory the account owns */
+	K_URLPATHS,	/* list of /paths on a web site, '%' literal */
+	K_PATTERNS,	/* list of rsync exclude patterns */
+	K_CMD,		/* argv template */
+	K_INT,
+	K_ENUM,
+	K_BOOL,		/* yes | no */
+	K_SERVICES,	/* web mail mush -> SVC_* */
+};
+
+struct key_def {
+	const char *name;
+	enum key_type type;
+	int required;		/* in every section of its kind */
+	size_t off;		/* of the field in the section's struct */
+	const char *def;	/* default, read as if written; NULL: none */
+	const char *esc;	/* escapes allowed, e.g. "zf"; NULL: none */
+	int pct_literal;	/* '%' is plain text (URL paths) */
+	long lo, hi;		/* K_INT range */
+	const char *const *words;	/* K_ENUM words, value = index */
+};
+
+struct entry {
+	const struct key_def *k;
+	char *value;
+	int line;
+	int bad;		/* its value was refused */
+};
+
+struct section {
+	enum sec_kind kind;
+	char *name;		/* NULL for [migration] and [dns] */
+	int line;
+	int ignored;		/* a duplicate: checked, never used */
+	void *obj;		/* struct config, host, dns_conf or account */
+	struct entry *e;
+	size_t n, alloc;
+};
+
+/* messages are kept and printed in line order when the load ends */
+struct conf_msg {
+	int line;
+	int is_error;
+	char *text;
+};
+
+struct pctx {
+	struct config *cf;
+	const char *path;
+	int errors;
+	struct section *secs;
+	size_t n, alloc;
+	struct conf_msg *msgs;
+	size_t n_msgs, alloc_msgs;
+};
+
+const struct key_def *conf_section_keys(enum sec_kind kind);
+
+/* "ferry: FILE:LINE: msg" (and "warning: msg"), counted, printed by line at the end */
+void conf_error(struct pctx *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void conf_warn(struct pctx *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* the line a key was set on in sec, 0 when it was not */
+int sec_key_line(const struct section *sec, const char *key);
+/* the key was set and its value refused */
+int sec_key_bad(const struct section *sec, const char *key);
+/* "[host charon]", "[migration]" */
+const char *sec_label(const struct section *sec, char *buf, size_t n);
+struct section *sec_of(struct pctx *p, const void *obj);
+
+/* reads v into the field k names in obj; -1 after conf_error */
+int conf_parse_value(struct pctx *p, void *obj, const struct key_def *k,
+    const char *v, int line);
+
+/* the cross-checks that need the whole file */
+void conf_check_all(struct pctx *p);
+
+#endif

@@ -1,0 +1,696 @@
+/*
+ * config-value.c: one reader per key type, the strict validators, and %
+ * expansion.  Values end up in shell-quoted remote commands, Apache and
+ * zone files, so each type accepts only the characters it needs: a name
+ * holding ';', '$', quotes or blanks, or anything starting with '-', never
+ * gets past here.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config-int.h"
+#include "log.h"
+
+#define ALNUM	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define PATH_CHARS	ALNUM "/._+,=@%~:-"
+#define URL_CHARS	ALNUM "-._~:/?=&%+,@"
+#define PATTERN_CHARS	PATH_CHARS "*?[]"
+/* commands run without a shell: these mean the writer expected one */
+#define SHELL_CHARS	";|&<>$`'\"\\(){}*?!"
+
+/* ---- validators ---- */
+
+static int
+only(const char *s, const char *set)
+{
+	return s[strspn(s, set)] == '\0';
+}
+
+int
+valid_login_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32 || !strchr("abcdefghijklmnopqrstuvwxyz_", s[0]))
+		return 0;
+	return only(s, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+}
+
+static int
+valid_label(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strchr(ALNUM "-", s[i]) || s[i] == '\0')
+			return 0;
+	return 1;
+}
+
+int
+valid_domain_name(const char *s)
+{
+	const char *dot;
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 253)
+		return 0;
+	for (;;) {
+		dot = strchr(s, '.');
+		if (!valid_label(s, dot ? (size_t)(dot - s) : strlen(s)))
+			return 0;
+		if (dot == NULL)
+			return 1;
+		s = dot + 1;
+	}
+}
+
+int
+valid_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t i, n;
+
+	if (at == NULL || strchr(at + 1, '@') || !valid_domain_name(at + 1))
+		return 0;
+	n = (size_t)(at - s);
+	if (n == 0 || n > 64 || s[0] == '.' || s[0] == '-' || at[-1] == '.')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strchr(ALNUM "._+-", s[i]) || (s[i] == '.' && s[i + 1] == '.'))
+			return 0;
+	return 1;
+}
+
+static int
+valid_host_word(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 253 && s[0] != '-' && s[0] != '.' && only(s, ALNUM "._-");
+}
+
+/* [user@]host as OpenSSH and rsync take it */
+static int
+valid_dest(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t i;
+
+	if (at == NULL)
+		return valid_host_word(s);
+	if (at == s || s[0] == '-' || !valid_host_word(at + 1))
+		return 0;
+	for (i = 0; s + i < at; i++)
+		if (!strchr(ALNUM "._-", s[i]))
+			return 0;
+	return 1;
+}
+
+static int
+valid_ipv4(const char *s)
+{
+	struct in_addr a;
+
+	return inet_pton(AF_INET, s, &a) == 1;
+}
+
+static int
+parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (*s == '\0' || !only(s, "0123456789"))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+valid_hostport(const char *s, long *port)
+{
+	const char *colon = strrchr(s, ':');
+	char host[256];
+	size_t n;
+
+	if (colon == NULL || (n = (size_t)(colon - s)) == 0 || n >= sizeof host)
+		return 0;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	if (!valid_ipv4(host) && !valid_domain_name(host))
+		return 0;
+	return parse_long(colon + 1, 1, 65535, port) == 0;
+}
+
+static int
+valid_url(const char *s)
+{
+	const char *rest;
+
+	if (strncmp(s, "http://", 7) == 0)
+		rest = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		rest = s + 8;
+	else
+		return 0;
+	return rest[0] != '\0' && rest[0] != '/' && only(rest, URL_CHARS);
+}
+
+static int
+leaves_dir(const char *s)
+{
+	const char *p = s;
+
+	for (;;) {
+		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0'))
+			return 1;
+		if ((p = strchr(p, '/')) == NULL)
+			return 0;
+		p++;
+	}
+}
+
+/* ---- % expansion ---- */
+
+static const char *
+escape_value(const struct expand *e, char c)
+{
+	if (c == '%')
+		return "%";
+	if (e == NULL)
+		return NULL;
+	switch (c) {
+	case 'u': return e->u;
+	case 'd': return e->d;
+	case 'z': return e->z;
+	case 'f': return e->f;
+	default: return NULL;
+	}
+}
+
+int
+expand_template(struct strbuf *out, const char *tmpl, const struct expand *e)
+{
+	size_t start = out->len;
+	const char *p, *v;
+
+	for (p = tmpl; *p; p++) {
+		if (*p != '%') {
+			strbuf_addch(out, *p);
+			continue;
+		}
+		if ((v = escape_value(e, p[1])) == NULL) {
+			strbuf_setlen(out, start);
+			return -1;
+		}
+		strbuf_addstr(out, v);
+		p++;
+	}
+	return 0;
+}
+
+int
+expand_argv(struct strlist *out, const struct strlist *tmpl, const struct expand *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, start = out->n;
+
+	for (i = 0; i < tmpl->n; i++) {
+		strbuf_reset(&sb);
+		if (expand_template(&sb, tmpl->v[i], e) < 0) {
+			while (out->n > start)
+				free(out->v[--out->n]);
+			if (out->v)
+				out->v[out->n] = NULL;
+			strbuf_release(&sb);
+			return -1;
+		}
+		strlist_push(out, sb.buf);
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+/* ---- readers ---- */
+
+struct val {
+	struct pctx *p;
+	const struct key_def *k;
+	void *obj;
+	void *field;
+	const char *v;
+	int line;
+};
+
+static int
+bad(struct val *x, const char *word, const char *what)
+{
+	conf_error(x->p, x->line, "%s: '%s' is not %s", x->k->name, word, what);
+	return -1;
+}
+
+static void
+set_str(struct val *x, const char *s)
+{
+	char **f = x->field;
+
+	free(*f);
+	*f = xstrdup(s);
+}
+
+static int
+rd_hostref(struct val *x)
+{
+	struct host *h;
+
+	if (!valid_host_word(x->v))
+		return bad(x, x->v, "a host name");
+	if ((h = config_host(x->p->cf, x->v)) == NULL) {
+		conf_error(x->p, x->line, "%s: no [host %s] section", x->k->name, x->v);
+		return -1;
+	}
+	*(struct host **)x->field = h;
+	return 0;
+}
+
+static int
+rd_hostrefs(struct val *x)
+{
+	struct dns_conf *dns = x->obj;
+	struct strlist w = STRLIST_INIT;
+	struct val one = *x;
+	struct host *h;
+	size_t i, j;
+	int rc = 0;
+
+	strlist_split(&w, x->v);
+	dns->secondaries = xcalloc(w.n + 1, sizeof *dns->secondaries);
+	one.field = &h;
+	for (i = 0; i < w.n; i++) {
+		one.v = w.v[i];
+		if (rd_hostref(&one) < 0) {
+			rc = -1;
+			continue;
+		}
+		for (j = 0; j < dns->n_secondaries && dns->secondaries[j] != h; j++)
+			;
+		if (j < dns->n_secondaries) {
+			conf_error(x->p, x->line, "%s: '%s' is listed twice", x->k->name, w.v[i]);
+			rc = -1;
+		} else
+			dns->secondaries[dns->n_secondaries++] = h;
+	}
+	strlist_clear(&w);
+	return rc;
+}
+
+static int
+rd_ssh(struct val *x)
+{
+	if (strcmp(x->v, "local") != 0 && !valid_dest(x->v))
+		return bad(x, x->v, "an ssh destination ([user@]host or local)");
+	set_str(x, x->v);
+	return 0;
+}
+
+static int
+rd_dest(struct val *x)
+{
+	if (!valid_dest(x->v))
+		return bad(x, x->v, "an ssh destination ([user@]host)");
+	set_str(x, x->v);
+	return 0;
+}
+
+static int
+rd_ipv4(struct val *x)
+{
+	if (!valid_ipv4(x->v))
+		return bad(x, x->v, "an IPv4 address");
+	set_str(x, x->v);
+	return 0;
+}
+
+static int
+rd_domain(struct val *x)
+{
+	if (!valid_domain_name(x->v))
+		return bad(x, x->v, "a valid domain name");
+	set_str(x, x->v);
+	return 0;
+}
+
+static int
+rd_email(struct val *x)
+{
+	if (!valid_email(x->v))
+		return bad(x, x->v, "a valid email address");
+	set_str(x, x->v);
+	return 0;
+}
+
+static int
+rd_hostport(struct val *x)
+{
+	long port;
+
+	if (!valid_hostport(x->v, &port))
+		return bad(x, x->v, "host:port with a port from 1 to 65535");
+	set_str(x, x->v);
+	return 0;
+}
+
+static int
+rd_url(struct val *x)
+{
+	if (!valid_url(x->v))
+		return bad(x, x->v, "an http:// or https:// URL");
+	set_str(x, x->v);
+	return 0;
+}
+
+static int
+rd_lpath(struct val *x)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!only(x->v, PATH_CHARS))
+		return bad(x, x->v, "a valid path");
+	if (x->v[0] != '/') {
+		strbuf_addstr(&sb, x->p->cf->dir);
+		if (sb.len == 0 || sb.buf[sb.len - 1] != '/')
+			strbuf_addch(&sb, '/');
+	}
+	strbuf_addstr(&sb, x->v);
+	set_str(x, sb.buf);
+	strbuf_release(&sb);
+	return 0;
+}
+
+/* absolute once expanded: try it with sample values for the allowed escapes */
+static int
+is_absolute(const char *tmpl)
+{
+	static const struct expand sample = { "user", "example.test", "example.test", "/f" };
+	struct strbuf sb = STRBUF_INIT;
+	int ok = expand_template(&sb, tmpl, &sample) == 0 && sb.buf[0] == '/';
+
+	strbuf_release(&sb);
+	return ok;
+}
+
+static int
+check_rpath(struct val *x, const char *w)
+{
+	if (!only(w, PATH_CHARS))
+		return bad(x, w, "a valid path");
+	if (x->k->esc ? !is_absolute(w) : w[0] != '/')
+		return bad(x, w, "an absolute path");
+	return 0;
+}
+
+static int
+rd_rpath(struct val *x)
+{
+	if (check_rpath(x, x->v) < 0)
+		return -1;
+	set_str(x, x->v);
+	return 0;
+}
+
+static int
+rd_subpath(struct val *x)
+{
+	if (!only(x->v, PATH_CHARS))
+		return bad(x, x->v, "a valid path");
+	if (x->v[0] == '/' || leaves_dir(x->v))
+		return bad(x, x->v, "a relative path inside its directory");
+	set_str(x, x->v);
+	return 0;
+}
+
+static int
+check_urlpath(struct val *x, const char *w)
+{
+	if (w[0] != '/' || !only(w, URL_CHARS))
+		return bad(x, w, "a path on the site (/...)");
+	return 0;
+}
+
+static int
+check_pattern(struct val *x, const char *w)
+{
+	if (!only(w, PATTERN_CHARS))
+		return bad(x, w, "a valid rsync pattern");
+	return 0;
+}
+
+static int
+check_domain(struct val *x, const char *w)
+{
+	if (!valid_domain_name(w))
+		return bad(x, w, "a valid domain name");
+	return 0;
+}
+
+/* "VAR=x cmd" is a shell's; later words may hold '=' */
+static int
+check_cmd_word(struct val *x, const char *w, int first)
+{
+	if (strpbrk(w, SHELL_CHARS) || (first && strchr(w, '='))) {
+		conf_error(x->p, x->line, "%s: '%s' is shell syntax; commands run without a shell "
+		    "(name a script instead)", x->k->name, w);
+		return -1;
+	}
+	return 0;
+}
+
+/* a list: every word checked, kept in order; repeats are an error */
+static int
+rd_list(struct val *x, int (*check)(struct val *, const char *))
+{
+	struct strlist w = STRLIST_INIT, *out = x->field;
+	size_t i;
+	int rc = 0;
+
+	strlist_split(&w, x->v);
+	for (i = 0; i < w.n; i++) {
+		if (check(x, w.v[i]) < 0)
+			rc = -1;
+		else if (strlist_has(out, w.v[i])) {
+			conf_error(x->p, x->line, "%s: '%s' is listed twice", x->k->name, w.v[i]);
+			rc = -1;
+		} else
+			strlist_push(out, w.v[i]);
+	}
+	strlist_clear(&w);
+	return rc;
+}
+
+/* argv template: words as written, repeats allowed ("a -x b -x") */
+static int
+rd_cmd(struct val *x)
+{
+	struct strlist w = STRLIST_INIT, *out = x->field;
+	size_t i;
+	int rc = 0;
+
+	strlist_split(&w, x->v);
+	for (i = 0; i < w.n; i++)
+		if (check_cmd_word(x, w.v[i], i == 0) < 0)
+			rc = -1;
+	for (i = 0; rc == 0 && i < w.n; i++)
+		strlist_push(out, w.v[i]);
+	strlist_clear(&w);
+	return rc;
+}
+
+static int
+rd_int(struct val *x)
+{
+	long v;
+
+	if (parse_long(x->v, x->k->lo, x->k->hi, &v) < 0) {
+		conf_error(x->p, x->line, "%s: '%s' is not a number from %ld to %ld", x->k->name,
+		    x->v, x->k->lo, x->k->hi);
+		return -1;
+	}
+	*(int *)x->field = (int)v;
+	return 0;
+}
+
+static int
+rd_enum(struct val *x)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *const *w;
+	int rc;
+
+	for (w = x->k->words; *w; w++)
+		if (**w && strcmp(*w, x->v) == 0) {
+			*(int *)x->field = (int)(w - x->k->words);
+			return 0;
+		}
+	strbuf_addstr(&sb, "one of:");
+	for (w = x->k->words; *w; w++)
+		if (**w)
+			strbuf_addf(&sb, " %s", *w);
+	rc = bad(x, x->v, sb.buf);
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int
+rd_bool(struct val *x)
+{
+	if (strcmp(x->v, "yes") != 0 && strcmp(x->v, "no") != 0)
+		return bad(x, x->v, "yes or no");
+	*(int *)x->field = x->v[0] == 'y';
+	return 0;
+}
+
+static int
+rd_services(struct val *x)
+{
+	static const char *const names[] = { "web", "mail", "mush" };
+	static const unsigned bits[] = { SVC_WEB, SVC_MAIL, SVC_MUSH };
+	struct strlist w = STRLIST_INIT;
+	unsigned svc = 0;
+	size_t i, j;
+	int rc = 0;
+
+	strlist_split(&w, x->v);
+	for (i = 0; i < w.n; i++) {
+		for (j = 0; j < 3 && strcmp(w.v[i], names[j]) != 0; j++)
+			;
+		if (j < 3)
+			svc |= bits[j];
+		else
+			rc = bad(x, w.v[i], "a service (web mail mush)");
+	}
+	strlist_clear(&w);
+	/* half a list would only bring errors about the other services' keys */
+	if (rc == 0)
+		*(unsigned *)x->field = svc;
+	return rc;
+}
+
+static int rd_domains(struct val *x) { return rd_list(x, check_domain); }
+static int rd_rpaths(struct val *x) { return rd_list(x, check_rpath); }
+static int rd_urlpaths(struct val *x) { return rd_list(x, check_urlpath); }
+static int rd_patterns(struct val *x) { return rd_list(x, check_pattern); }
+
+static const struct {
+	int (*read)(struct val *);
+	int list;		/* blanks separate words */
+} readers[] = {
+	[K_HOSTREF] = { rd_hostref, 0 },
+	[K_HOSTREFS] = { rd_hostrefs, 1 },
+	[K_SSH] = { rd_ssh, 0 },
+	[K_DEST] = { rd_dest, 0 },
+	[K_IPV4] = { rd_ipv4, 0 },
+	[K_DOMAIN] = { rd_domain, 0 },
+	[K_DOMAINS] = { rd_domains, 1 },
+	[K_EMAIL] = { rd_email, 0 },
+	[K_HOSTPORT] = { rd_hostport, 0 },
+	[K_URL] = { rd_url, 0 },
+	[K_LPATH] = { rd_lpath, 0 },
+	[K_RPATH] = { rd_rpath, 0 },
+	[K_RPATHS] = { rd_rpaths, 1 },
+	[K_SUBPATH] = { rd_subpath, 0 },
+	[K_URLPATHS] = { rd_urlpaths, 1 },
+	[K_PATTERNS] = { rd_patterns, 1 },
+	[K_CMD] = { rd_cmd, 1 },
+	[K_INT] = { rd_int, 0 },
+	[K_ENUM] = { rd_enum, 0 },
+	[K_BOOL] = { rd_bool, 0 },
+	[K_SERVICES] = { rd_services, 1 },
+};
+
+/* every word a value holds, as the word checks see it */
+static int
+check_words(struct val *x, int list)
+{
+	struct strlist w = STRLIST_INIT;
+	size_t i;
+	int rc = 0;
+
+	strlist_split(&w, x->v);
+	if (!list && w.n > 1) {
+		conf_error(x->p, x->line, "%s: '%s' holds a blank (one value expected)",
+		    x->k->name, x->v);
+		rc = -1;
+	}
+	/* a command's options are its own business; its name is not one */
+	for (i = 0; rc == 0 && x->k->type != K_INT && i < (x->k->type == K_CMD ? 1 : w.n); i++)
+		if (w.v[i][0] == '-') {
+			conf_error(x->p, x->line, "%s: '%s' starts with '-'", x->k->name, w.v[i]);
+			rc = -1;
+		}
+	strlist_clear(&w);
+	return rc;
+}
+
+static int
+check_escapes(struct val *x)
+{
+	const char *allowed = x->k->esc ? x->k->esc : "", *p, *a;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (x->k->pct_literal)
+		return 0;
+	for (p = x->v; (p = strchr(p, '%')) != NULL; p += 2) {
+		if (p[1] == '%')
+			continue;
+		if (p[1] != '\0' && strchr(allowed, p[1]))
+			continue;
+		for (a = allowed; *a; a++)
+			strbuf_addf(&sb, "%s%%%c", a == allowed ? "" : " ", *a);
+		conf_error(x->p, x->line, "%s: '%%%.1s' is not allowed here (%s%s)", x->k->name,
+		    p + 1, *allowed ? "allowed: " : "write %% for a %", sb.buf);
+		strbuf_release(&sb);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 ? *s != '\t' : (unsigned char)*s == 0x7f)
+			return 1;
+	return 0;
+}
+
+int
+conf_parse_value(struct pctx *p, void *obj, const struct key_def *k, const char *v, int line)
+{
+	struct val x = { p, k, obj, (char *)obj + k->off, v, line };
+	struct strbuf lit = STRBUF_INIT;
+	int rc;
+
+	if (has_control(v)) {
+		conf_error(p, line, "%s: control character in the value", k->name);
+		return -1;
+	}
+	if (check_escapes(&x) < 0 || check_words(&x, readers[k->type].list) < 0)
+		return -1;
+	/* a key without escapes holds its final text (%% is %); commands stay templates */
+	if (k->esc == NULL && !k->pct_literal && k->type != K_CMD) {
+		expand_template(&lit, v, NULL);
+		x.v = lit.buf;
+	}
+	rc = readers[k->type].read(&x);
+	strbuf_release(&lit);
+	return rc;
+}
