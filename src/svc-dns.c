@@ -141,7 +141,6 @@ highest_served(struct step_ctx *ctx, const char *zone, uint32_t *out)
 		}
 		dns_answer_release(&a);
 	}
-	free(ns);
 	strbuf_release(&key);
 	strbuf_release(&val);
 	return have;
@@ -351,7 +350,6 @@ verify_set(struct step_ctx *ctx, const struct change_set *s)
 	if (r == 0)
 		strbuf_addf(&ctx->detail, "%sserved by %zu nameservers", ctx->detail.len ? "; " : "", n);
 	strbuf_release(&why);
-	free(ns);
 	return r;
 }
 

@@ -527,7 +527,6 @@ served_check(struct step_ctx *ctx, const char *name, const char *path)
 			    a.values.v[0], cf->to->address);
 		dns_answer_release(&a);
 	}
-	free(ns);
 	strbuf_addf(&key, "web.ref.%s %s", name, path);
 	if (r == 0 && journal_kv_get(ctx->f->j, ctx->a->name, key.buf, &ref) == 1) {
 		struct http_response h;
@@ -612,7 +611,7 @@ redirect_step(struct step_ctx *ctx, int apply, int undo)
 {
 	struct vfile v;
 	struct strbuf target = STRBUF_INIT, text = STRBUF_INIT;
-	long b;
+	long b = -1;
 	int r;
 
 	if (ctx->f->cf->userdir_domain == NULL || ctx->f->cf->userdir_redirect == NULL) {
