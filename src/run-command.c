@@ -2,7 +2,6 @@
  * run-command.c: fork and exec an argv, feed stdin, capture stdout and
  * stderr, enforce a timeout.  There is no shell anywhere on this path.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -41,7 +40,10 @@ child_exec(struct child *c, int in_fd, int out_fd, int err_fd, int report_fd)
 	if (dup2(in_fd, 0) < 0 || (out_fd >= 0 && dup2(out_fd, 1) < 0) ||
 	    (err_fd >= 0 && dup2(err_fd, 2) < 0))
 		goto fail;
-	closefrom(3);
+	/* nothing of ferry's leaks into daemons it starts (LAB.md pitfall 9) */
+	if (report_fd > 3)
+		close_range(3, (unsigned)report_fd - 1, 0);
+	close_range((unsigned)report_fd + 1, ~0U, 0);
 	if (c->dir && chdir(c->dir) < 0)
 		goto fail;
 	for (i = 0; c->env && c->env[i]; i++)

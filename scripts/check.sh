@@ -1,0 +1,38 @@
+#!/bin/bash
+# make check: unit tests, then the lab's stories against real daemons.
+# Ends with one line "N passed, M failed" over everything.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+pass=0 fail=0
+
+count() {	# adds the "N passed, M failed" numbers of the last such line of file $1
+	local line
+	line=$(sed -n 's/^\(# [a-z]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed.*$/\2 \3/p' "$1" | tail -n 1)
+	if [ -z "$line" ]; then
+		fail=$((fail + 1))
+		return
+	fi
+	set -- $line
+	pass=$((pass + $1)); fail=$((fail + $2))
+}
+
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+make -s unit 2>&1 | tee "$log/unit"
+count "$log/unit"
+
+if [ -x tests/lab/lab.sh ]; then
+	tests/lab/lab.sh install || { echo "lab install failed"; fail=$((fail + 1)); }
+	if tests/lab/lab.sh up; then
+		tests/run.sh 2>&1 | tee "$log/lab"
+		count "$log/lab"
+	else
+		echo "not ok - lab up failed"
+		fail=$((fail + 1))
+	fi
+	tests/lab/lab.sh down
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

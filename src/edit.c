@@ -1,0 +1,237 @@
+/*
+ * edit.c: the one protocol for editing a live file on a host (redis'
+ * rdbSave, made remote): back up, write FILE.ferry-new, check it with the
+ * daemon's own checker, rename; or, for checkers that only read the live
+ * configuration, swap, check and swap back.  The old bytes stay in the
+ * journal so rollback restores them exactly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "edit.h"
+#include "fault.h"
+
+/* writes stdin to FILE.ferry-new with FILE's owner and mode when it exists */
+static const char write_new_script[] =
+	"umask 077; cat > \"$1.ferry-new\" || exit 1; "
+	"if [ -e \"$1\" ]; then chown --reference=\"$1\" \"$1.ferry-new\" && "
+	"chmod --reference=\"$1\" \"$1.ferry-new\"; else chmod \"$2\" \"$1.ferry-new\"; fi";
+
+int
+edit_read(struct step_ctx *ctx, const struct host *h, const char *path,
+    struct file_edit *e)
+{
+	int r;
+
+	memset(e, 0, sizeof *e);
+	strbuf_init(&e->old);
+	e->h = h;
+	e->path = xstrdup(path);
+	r = remote_read_file(ctx->f, h, path, &e->old);
+	if (r < 0)
+		return step_error(ctx, "%s: cannot read %s", h->name, path);
+	e->existed = r == 0;
+	e->mode = 0644;
+	if (e->existed && remote_stat(ctx->f, h, path, &e->mode, &e->uid, &e->gid) < 0)
+		return step_error(ctx, "%s: cannot stat %s", h->name, path);
+	return 0;
+}
+
+void
+edit_release(struct file_edit *e)
+{
+	strbuf_release(&e->old);
+	free(e->path);
+	e->path = NULL;
+}
+
+void
+edit_diff(struct step_ctx *ctx, const struct file_edit *e, const char *new_text)
+{
+	struct strbuf label = STRBUF_INIT;
+
+	strbuf_addf(&label, "%s:%s", e->h->name, e->path);
+	diff_unified(label.buf, e->old.buf, new_text, &ctx->diff);
+	strbuf_release(&label);
+}
+
+static int
+backup(struct step_ctx *ctx, struct file_edit *e)
+{
+	struct backup b, have;
+	struct strbuf bak = STRBUF_INIT;
+	int r;
+
+	memset(&b, 0, sizeof b);
+	b.host = (char *)e->h->name;
+	b.path = e->path;
+	b.data = e->old;
+	b.existed = e->existed;
+	b.mode = e->mode;
+	b.uid = e->uid;
+	b.gid = e->gid;
+	memset(&have, 0, sizeof have);
+	r = journal_backup_get(ctx->f->j, ctx->a->name, ctx->def->id, e->h->name, e->path, &have);
+	if (r < 0)
+		return -1;
+	if (r == 1)
+		backup_release(&have);	/* the first original of this step stays */
+	else if (journal_backup_put(ctx->f->j, ctx->a->name, ctx->def->id, &b) < 0)
+		return -1;
+	if (!e->existed)
+		return 0;
+	strbuf_addf(&bak, "%s.ferry-bak", e->path);
+	r = remote_write_file(ctx->f, e->h, bak.buf, e->old.buf, e->old.len, 0600);
+	strbuf_release(&bak);
+	return r;
+}
+
+static int
+run_check(struct step_ctx *ctx, const struct host *h, const struct strlist *check,
+    const struct expand *ex, const char *file)
+{
+	struct expand with_f = *ex;
+	struct strbuf out = STRBUF_INIT;
+	int r;
+
+	with_f.f = file;
+	r = host_command(ctx, h, check, &with_f, &out);
+	if (r != 0)
+		step_error(ctx, "%s: the check of %s failed: %s", h->name, file, out.buf);
+	strbuf_release(&out);
+	return r == 0 ? 0 : -1;
+}
+
+static int
+commit_checked_new(struct step_ctx *ctx, struct file_edit *e, const char *text,
+    const struct strlist *check, const struct expand *ex)
+{
+	const char *write_argv[] = { "sh", "-c", write_new_script, "sh", e->path, "0644", NULL };
+	struct strbuf cand = STRBUF_INIT;
+	const char *mv_argv[] = { "mv", "-f", NULL, e->path, NULL };
+	const char *rm_argv[] = { "rm", "-f", NULL, NULL };
+	int r = -1;
+
+	strbuf_addf(&cand, "%s.ferry-new", e->path);
+	mv_argv[2] = rm_argv[2] = cand.buf;
+	if (remote_capture_in(ctx->f, e->h, write_argv, text, strlen(text), NULL, NULL) != 0)
+		step_error(ctx, "%s: cannot write %s", e->h->name, cand.buf);
+	else if (check && check->n && run_check(ctx, e->h, check, ex, cand.buf) < 0)
+		remote_capture(ctx->f, e->h, rm_argv, NULL, NULL);
+	else if (remote_capture(ctx->f, e->h, mv_argv, NULL, NULL) != 0)
+		step_error(ctx, "%s: cannot rename %s", e->h->name, cand.buf);
+	else
+		r = 0;
+	strbuf_release(&cand);
+	return r;
+}
+
+static int
+commit_checked_live(struct step_ctx *ctx, struct file_edit *e, const char *text,
+    const struct strlist *check, const struct expand *ex)
+{
+	if (remote_write_file(ctx->f, e->h, e->path, text, strlen(text), e->mode) < 0)
+		return step_error(ctx, "%s: cannot write %s", e->h->name, e->path);
+	fault_point(ctx->def->id, "mid-edit");
+	if (run_check(ctx, e->h, check, ex, e->path) == 0)
+		return 0;
+	if (remote_write_file(ctx->f, e->h, e->path, e->old.buf, e->old.len, e->mode) < 0)
+		return step_error(ctx, "%s: could not put the old %s back", e->h->name, e->path);
+	return -1;
+}
+
+int
+edit_commit(struct step_ctx *ctx, struct file_edit *e, const char *new_text,
+    enum edit_check mode, const struct strlist *check, const struct expand *ex)
+{
+	if (backup(ctx, e) < 0)
+		return step_error(ctx, "%s: cannot back up %s", e->h->name, e->path);
+	switch (mode) {
+	case EDIT_CHECK_NEW:
+		return commit_checked_new(ctx, e, new_text, check, ex);
+	case EDIT_CHECK_LIVE:
+		return commit_checked_live(ctx, e, new_text, check, ex);
+	default:
+		if (remote_write_file(ctx->f, e->h, e->path, new_text, strlen(new_text), 0644) < 0)
+			return step_error(ctx, "%s: cannot write %s", e->h->name, e->path);
+		return 0;
+	}
+}
+
+int
+host_command(struct step_ctx *ctx, const struct host *h, const struct strlist *tmpl,
+    const struct expand *ex, struct strbuf *out)
+{
+	struct strlist argv = STRLIST_INIT;
+	struct strbuf err = STRBUF_INIT;
+	int r;
+
+	if (expand_argv(&argv, tmpl, ex) < 0) {
+		strlist_clear(&argv);
+		return step_error(ctx, "cannot expand the command %s", tmpl->n ? tmpl->v[0] : "");
+	}
+	r = remote_capture(ctx->f, h, (const char *const *)argv.v, out, &err);
+	if (r != 0 && out) {
+		strbuf_add(out, err.buf, err.len);
+		strbuf_rtrim(out);
+	}
+	strlist_clear(&argv);
+	strbuf_release(&err);
+	return r;
+}
+
+int
+edit_restore(struct step_ctx *ctx, const struct host *h, const char *path,
+    enum edit_check mode, const struct strlist *check, const struct expand *ex)
+{
+	struct backup b;
+	struct file_edit e;
+	int r;
+
+	memset(&b, 0, sizeof b);
+	r = journal_backup_get(ctx->f->j, ctx->a->name, ctx->def->id, h->name, path, &b);
+	if (r <= 0)
+		return r < 0 ? -1 : step_error(ctx, "%s: no backup of %s", h->name, path);
+	if (edit_read(ctx, h, path, &e) < 0) {
+		backup_release(&b);
+		return -1;
+	}
+	r = edit_commit(ctx, &e, b.data.buf, mode, check, ex);
+	edit_release(&e);
+	backup_release(&b);
+	return r;
+}
+
+int
+host_sh_in(struct step_ctx *ctx, const struct host *h, const char *script,
+    const char *const *args, const char *in, size_t in_len, struct strbuf *out)
+{
+	struct strlist argv = STRLIST_INIT;
+	struct strbuf err = STRBUF_INIT;
+	size_t i;
+	int r;
+
+	strlist_push(&argv, "sh");
+	strlist_push(&argv, "-c");
+	strlist_push(&argv, script);
+	strlist_push(&argv, "sh");
+	for (i = 0; args && args[i]; i++)
+		strlist_push(&argv, args[i]);
+	r = remote_capture_in(ctx->f, h, (const char *const *)argv.v, in, in ? in_len : 0,
+	    out, &err);
+	if (r != 0 && out) {
+		strbuf_add(out, err.buf, err.len);
+		strbuf_rtrim(out);
+	}
+	strlist_clear(&argv);
+	strbuf_release(&err);
+	return r;
+}
+
+int
+host_sh(struct step_ctx *ctx, const struct host *h, const char *script,
+    const char *const *args, struct strbuf *out)
+{
+	return host_sh_in(ctx, h, script, args, NULL, 0, out);
+}

@@ -1,0 +1,48 @@
+/* probe.h: checks from the outside — DNS with ldns, HTTP and SMTP with libcurl. */
+#ifndef FERRY_PROBE_H
+#define FERRY_PROBE_H
+
+#include "strbuf.h"
+
+struct dns_answer {
+	int rcode;		/* LDNS_RCODE_*: 0 NOERROR, 3 NXDOMAIN */
+	int aa;			/* authoritative answer flag */
+	unsigned serial;	/* the zone's SOA serial when the answer carried one */
+	int has_serial;
+	unsigned ttl;		/* TTL of the first answer record */
+	struct strlist values;	/* rdata of each answer of the asked type, as text */
+};
+
+/*
+ * Asks the one nameserver at server_addr (IPv4 or IPv6 literal), without
+ * recursion, for name/type ("A", "MX", "SOA", ...).  0 when it answered,
+ * -1 when it did not (timeout, refused to talk).  The SOA serial comes from
+ * the answer or the authority section.
+ */
+int dns_query(const char *server_addr, const char *name, const char *type,
+    struct dns_answer *out);
+void dns_answer_release(struct dns_answer *a);
+
+struct http_response {
+	long status;
+	struct strbuf body;
+	char *content_type;	/* NULL when absent */
+	char *location;		/* NULL when absent */
+};
+
+/*
+ * GET http://NAME:PORT/PATH with NAME pinned to addr (curl --resolve), no
+ * redirects followed.  0 when a response came, -1 otherwise (err says why).
+ */
+int http_fetch(const char *name, const char *addr, int port, const char *path,
+    struct http_response *out, struct strbuf *err);
+void http_response_release(struct http_response *r);
+
+/*
+ * Sends one message over SMTP to server ("host:port"); 0 when the server
+ * accepted it (250 after DATA), -1 with err filled otherwise.
+ */
+int smtp_send(const char *server, const char *from, const char *to,
+    const char *message, struct strbuf *err);
+
+#endif

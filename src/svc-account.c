@@ -1,0 +1,369 @@
+/*
+ * svc-account.c: prep.1 (the account on the new host, same ids and password)
+ * and prep.6 (the user can get in and change files there).  The password
+ * hash is read over ssh's stdout and written to chpasswd's stdin: it is
+ * never in an argument list, a log line or the journal.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "edit.h"
+
+struct user_info {
+	int found;
+	char *passwd;		/* the getent passwd line */
+	char *name, *uid, *gid, *gecos, *home, *shell;
+	struct strbuf hash;	/* secret: wiped on release */
+	struct strlist groups;	/* supplementary group names */
+	char *group_line;	/* getent group of the primary gid */
+	char *uid_owner;	/* (new host) who holds this uid already */
+};
+
+/* one round trip: passwd, shadow hash, groups, primary group, uid owner */
+static const char user_script[] =
+	"getent passwd \"$1\"; echo '--'; getent shadow \"$1\" | cut -d: -f2; echo '--'; "
+	"id -Gn \"$1\" 2>/dev/null; echo '--'; "
+	"g=$(getent passwd \"$1\" | cut -d: -f4); [ -n \"$g\" ] && getent group \"$g\"; echo '--'; "
+	"[ -n \"$2\" ] && getent passwd \"$2\" | cut -d: -f1; exit 0";
+
+static void
+user_release(struct user_info *u)
+{
+	memset(u->hash.buf, 0, u->hash.len);
+	strbuf_release(&u->hash);
+	free(u->passwd);
+	free(u->group_line);
+	free(u->uid_owner);
+	strlist_clear(&u->groups);
+	memset(u, 0, sizeof *u);
+}
+
+/* splits "a:b:c" in place into at most n fields */
+static size_t
+split_colon(char *s, char **f, size_t n)
+{
+	size_t i = 0;
+
+	f[i++] = s;
+	for (; *s && i < n; s++)
+		if (*s == ':') {
+			*s = '\0';
+			f[i++] = s + 1;
+		}
+	return i;
+}
+
+static char *
+next_part(char **cursor)
+{
+	char *p = *cursor, *sep = strstr(p, "--\n");
+
+	if (sep == NULL)
+		return NULL;
+	*sep = '\0';
+	*cursor = sep + 3;
+	while (sep > p && sep[-1] == '\n')
+		*--sep = '\0';
+	return p;
+}
+
+static int
+parse_user(struct user_info *u, struct strbuf *raw)
+{
+	char *cur = raw->buf, *parts[5], *f[7];
+	size_t i;
+
+	for (i = 0; i < 5; i++)
+		if ((parts[i] = next_part(&cur)) == NULL)
+			parts[i] = i == 4 ? cur : "";
+	strbuf_init(&u->hash);
+	strbuf_addstr(&u->hash, parts[1]);
+	strbuf_rtrim(&u->hash);
+	strlist_split(&u->groups, parts[2]);
+	u->group_line = xstrdup(parts[3]);
+	u->uid_owner = xstrdup(parts[4]);
+	u->uid_owner[strcspn(u->uid_owner, "\n")] = '\0';
+	memset(raw->buf, 0, raw->len);	/* it held the hash */
+	if (parts[0][0] == '\0')
+		return 0;
+	u->found = 1;
+	u->passwd = xstrdup(parts[0]);
+	if (split_colon(u->passwd, f, 7) != 7)
+		return -1;
+	u->name = f[0], u->uid = f[2], u->gid = f[3], u->gecos = f[4];
+	u->home = f[5], u->shell = f[6];
+	return 0;
+}
+
+static int
+read_user(struct step_ctx *ctx, const struct host *h, const char *uid, struct user_info *u)
+{
+	const char *args[] = { ctx->a->name, uid ? uid : "", NULL };
+	struct strbuf raw = STRBUF_INIT;
+	int r;
+
+	memset(u, 0, sizeof *u);
+	strbuf_init(&u->hash);
+	r = host_sh(ctx, h, user_script, args, &raw);
+	if (r != 0) {
+		step_error(ctx, "%s: cannot read the account: %s", h->name, raw.buf);
+		strbuf_release(&raw);
+		return -1;
+	}
+	strbuf_release(&u->hash);
+	r = parse_user(u, &raw);
+	strbuf_release(&raw);
+	if (r < 0)
+		return step_error(ctx, "%s: malformed passwd line for %s", h->name, ctx->a->name);
+	return 0;
+}
+
+/* the passwd line with the password field as it is (x), for diffs */
+static void
+describe(struct strbuf *sb, const struct user_info *u)
+{
+	size_t i;
+
+	strbuf_addf(sb, "%s:x:%s:%s:%s:%s:%s groups:", u->name, u->uid, u->gid, u->gecos,
+	    u->home, u->shell);
+	for (i = 0; i < u->groups.n; i++)
+		strbuf_addf(sb, "%s%s", i ? "," : "", u->groups.v[i]);
+	strbuf_addstr(sb, " password:(hash, not shown)");
+}
+
+static int
+same_user(const struct user_info *a, const struct user_info *b)
+{
+	return a->found && b->found && strcmp(a->uid, b->uid) == 0 &&
+	    strcmp(a->gid, b->gid) == 0 && strcmp(a->gecos, b->gecos) == 0 &&
+	    strcmp(a->home, b->home) == 0 && strcmp(a->shell, b->shell) == 0 &&
+	    strcmp(a->hash.buf, b->hash.buf) == 0;
+}
+
+static int
+account_probe(struct step_ctx *ctx)
+{
+	struct config *cf = ctx->f->cf;
+	struct user_info old, new;
+	int r = PROBE_TODO;
+
+	if (read_user(ctx, cf->from, NULL, &old) < 0)
+		return PROBE_ERROR;
+	if (!old.found) {
+		user_release(&old);
+		step_error(ctx, "%s: there is no user %s", cf->from->name, ctx->a->name);
+		return PROBE_ERROR;
+	}
+	if (read_user(ctx, cf->to, old.uid, &new) < 0) {
+		user_release(&old);
+		return PROBE_ERROR;
+	}
+	if (new.uid_owner[0] && strcmp(new.uid_owner, ctx->a->name) != 0) {
+		step_error(ctx, "%s: uid %s of %s is taken there by %s", cf->to->name, old.uid,
+		    ctx->a->name, new.uid_owner);
+		r = PROBE_ERROR;
+	} else if (new.found && strcmp(new.uid, old.uid) != 0) {
+		step_error(ctx, "%s: the name %s is taken there by uid %s (uid %s on %s)",
+		    cf->to->name, ctx->a->name, new.uid, old.uid, cf->from->name);
+		r = PROBE_ERROR;
+	} else if (same_user(&old, &new)) {
+		strbuf_addf(&ctx->detail, "uid %s present", old.uid);
+		r = PROBE_DONE;
+	} else {
+		strbuf_addf(&ctx->diff, "%s: passwd\n-", cf->to->name);
+		if (new.found)
+			describe(&ctx->diff, &new);
+		strbuf_addstr(&ctx->diff, "\n+");
+		describe(&ctx->diff, &old);
+		strbuf_addch(&ctx->diff, '\n');
+	}
+	user_release(&old);
+	user_release(&new);
+	return r;
+}
+
+/*
+ * On the new host: the primary group with the same gid, the user with the
+ * same ids, home, shell and gecos, the supplementary groups that exist
+ * there, then the hash through chpasswd -e on stdin.
+ */
+static const char create_script[] =
+	"set -e; name=$1 uid=$2 gid=$3 gecos=$4 home=$5 shell=$6 gname=$7 groups=$8; "
+	"getent group \"$gid\" >/dev/null || groupadd -g \"$gid\" \"$gname\"; "
+	"if getent passwd \"$name\" >/dev/null; then "
+	"  usermod -u \"$uid\" -g \"$gid\" -c \"$gecos\" -d \"$home\" -s \"$shell\" \"$name\"; "
+	"else useradd -M -u \"$uid\" -g \"$gid\" -c \"$gecos\" -d \"$home\" -s \"$shell\" \"$name\"; fi; "
+	"for g in $groups; do getent group \"$g\" >/dev/null && usermod -a -G \"$g\" \"$name\"; done; "
+	"[ -d \"$home\" ] || install -d -o \"$uid\" -g \"$gid\" -m 0750 \"$home\"; "
+	"chpasswd -e";
+
+static int
+account_apply(struct step_ctx *ctx)
+{
+	struct config *cf = ctx->f->cf;
+	struct user_info old;
+	struct strbuf groups = STRBUF_INIT, in = STRBUF_INIT, out = STRBUF_INIT;
+	char *gname, *colon;
+	size_t i;
+	int r;
+
+	if (read_user(ctx, cf->from, NULL, &old) < 0 || !old.found) {
+		user_release(&old);
+		return step_error(ctx, "%s: cannot read the account", cf->from->name);
+	}
+	gname = xstrdup(old.group_line[0] ? old.group_line : old.name);
+	if ((colon = strchr(gname, ':')) != NULL)
+		*colon = '\0';
+	for (i = 0; i < old.groups.n; i++)
+		if (strcmp(old.groups.v[i], gname) != 0)
+			strbuf_addf(&groups, "%s ", old.groups.v[i]);
+	strbuf_addf(&in, "%s:%s\n", old.name, old.hash.buf);
+	{
+		const char *args[] = { old.name, old.uid, old.gid, old.gecos, old.home,
+			old.shell, gname, groups.buf, NULL };
+
+		r = host_sh_in(ctx, cf->to, create_script, args, in.buf, in.len, &out);
+	}
+	memset(in.buf, 0, in.len);
+	if (r != 0)
+		step_error(ctx, "%s: cannot create the account: %s", cf->to->name, out.buf);
+	else
+		strbuf_addf(&ctx->detail, "uid %s created", old.uid);
+	free(gname);
+	strbuf_release(&in);
+	strbuf_release(&groups);
+	strbuf_release(&out);
+	user_release(&old);
+	return r == 0 ? 0 : -1;
+}
+
+/* the shell is a login shell there, sshd lets the user in, no telnet */
+static const char login_script[] =
+	"grep -qx \"$2\" /etc/shells || { echo \"shell $2 is not in /etc/shells\"; exit 1; }; "
+	"cfg=$(sshd -T -C \"user=$1,host=ferry,addr=$3\" 2>&1) || { echo \"sshd -T: $cfg\"; exit 1; }; "
+	"al=$(printf '%s\\n' \"$cfg\" | sed -n 's/^allowusers //p'); "
+	"if [ -n \"$al\" ] && ! printf '%s\\n' $al | grep -qx \"$1\"; then echo \"sshd AllowUsers leaves $1 out\"; exit 1; fi; "
+	"if printf '%s\\n' \"$cfg\" | sed -n 's/^denyusers //p' | tr ' ' '\\n' | grep -qx \"$1\"; then echo \"sshd DenyUsers names $1\"; exit 1; fi; "
+	"if ss -Hltn 2>/dev/null | awk '{print $4}' | grep -q ':23$'; then echo 'something listens on the telnet port 23'; exit 1; fi; "
+	"exit 0";
+
+static int
+account_verify(struct step_ctx *ctx)
+{
+	struct config *cf = ctx->f->cf;
+	struct user_info old, new;
+	struct strbuf out = STRBUF_INIT;
+	int r = 0;
+
+	if (read_user(ctx, cf->from, NULL, &old) < 0)
+		return -1;
+	if (read_user(ctx, cf->to, NULL, &new) < 0) {
+		user_release(&old);
+		return -1;
+	}
+	if (!new.found || strcmp(old.passwd, new.passwd) != 0 || !same_user(&old, &new))
+		r = step_error(ctx, "%s: the account differs from %s's", cf->to->name, cf->from->name);
+	else {
+		const char *args[] = { new.name, new.shell, cf->to->address, NULL };
+
+		if (host_sh(ctx, cf->to, login_script, args, &out) != 0)
+			r = step_error(ctx, "%s: %s", cf->to->name, out.buf);
+	}
+	strbuf_release(&out);
+	user_release(&old);
+	user_release(&new);
+	return r;
+}
+
+/* connects to the new host's ssh port from where ferry runs */
+static int
+ssh_port_open(const char *addr)
+{
+	struct sockaddr_in sa;
+	struct timeval tv = { 5, 0 };
+	int fd, r;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(22);
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+		return 1;	/* not an IPv4 literal: ssh itself was the check */
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	r = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	close(fd);
+	return r;
+}
+
+/* as the user: create and remove a file in the home and in ~/www */
+static const char access_script[] =
+	"sshd -T 2>/dev/null | grep -qi '^subsystem sftp' || { echo 'no sftp subsystem in sshd'; exit 1; }; "
+	"for d in \"$2\" \"$2/www\" \"$2/public_html\"; do [ -d \"$d\" ] || continue; "
+	"  f=\"$d/.ferry-access-test\"; "
+	"  runuser -u \"$1\" -- sh -c 'echo ferry > \"$1\" && rm \"$1\"' sh \"$f\" || { echo \"$1 cannot write in $d\"; exit 1; }; "
+	"done; "
+	"if [ -n \"$3\" ]; then grep -Eq '(dport|port)[ =]*(22|ssh)([^0-9]|$)' \"$3\" || { echo \"no rule admitting ssh in $3\"; exit 1; }; "
+	"  grep -En '(dport|port)[ =]*(22|ssh)([^0-9]|$)' \"$3\" | head -n 1; fi; exit 0";
+
+static int
+access_check(struct step_ctx *ctx)
+{
+	struct config *cf = ctx->f->cf;
+	struct strbuf home = STRBUF_INIT, out = STRBUF_INIT;
+	int r = 0;
+
+	if (!ssh_port_open(cf->to->address))
+		return step_error(ctx, "%s: the ssh port of %s does not answer", cf->to->name,
+		    cf->to->address);
+	strbuf_addf(&home, "%s/%s", cf->to->home, ctx->a->name);
+	{
+		const char *args[] = { ctx->a->name, home.buf, cf->to->firewall ? cf->to->firewall : "",
+			NULL };
+
+		if (host_sh(ctx, cf->to, access_script, args, &out) != 0)
+			r = step_error(ctx, "%s: %s", cf->to->name, out.buf);
+		else {
+			strbuf_reset(&ctx->detail);
+			strbuf_addstr(&ctx->detail, "ssh port open, sftp configured, home writable");
+			if (out.len)
+				strbuf_addf(&ctx->detail, ", firewall rule %s", out.buf);
+		}
+	}
+	strbuf_release(&home);
+	strbuf_release(&out);
+	return r;
+}
+
+/* prep.6 changes nothing: its probe is its check */
+static int
+access_probe(struct step_ctx *ctx)
+{
+	return PROBE_TODO;
+}
+
+static int
+access_apply(struct step_ctx *ctx)
+{
+	return 0;
+}
+
+/* the account stays on the new host on rollback: removing it is a separate decision */
+static int
+account_undo(struct step_ctx *ctx)
+{
+	strbuf_addstr(&ctx->detail, "account kept on the new host");
+	return 0;
+}
+
+static const struct step_ops account_steps[] = {
+	{ "prep.1", account_probe, account_apply, account_verify, account_undo },
+	{ "prep.6", access_probe, access_apply, access_check, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+const struct service svc_account = { "account", account_steps };

@@ -1,0 +1,235 @@
+/*
+ * svc-files.c: the home directory moves host to host.  rsync runs on the old
+ * host and connects to the new one itself (rsync-to), so the data never
+ * passes through the admin's machine: prep.2 first pass, phase1.presync
+ * converging passes, phase1.3 the final pass inside the freeze.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "edit.h"
+#include "fault.h"
+
+#define RSYNC_VANISHED 24	/* files vanished during the pass: a warning */
+
+struct rsync_stats {
+	long long files;	/* regular files transferred */
+	long long bytes;	/* total transferred file size */
+	long long entries;	/* --itemize-changes lines */
+	double seconds;
+};
+
+static void
+home_of(struct strbuf *sb, const struct host *h, const struct account *a)
+{
+	strbuf_addf(sb, "%s/%s", h->home, a->name);
+}
+
+/* rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids, deletions */
+static void
+rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const char *dst,
+    int dry_run)
+{
+	struct config *cf = ctx->f->cf;
+	size_t i;
+
+	strlist_push(argv, "rsync");
+	strlist_push(argv, "-aHAX");
+	strlist_push(argv, "--numeric-ids");
+	strlist_push(argv, "--delete");
+	strlist_push(argv, "--stats");
+	if (dry_run)
+		strlist_push(argv, "--dry-run");
+	strlist_push(argv, "--itemize-changes");
+	strlist_push(argv, "-e");
+	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes");
+	for (i = 0; i < ctx->a->rsync_exclude.n; i++)
+		strlist_pushf(argv, "--exclude=%s", ctx->a->rsync_exclude.v[i]);
+	strlist_push(argv, "--");
+	strlist_push(argv, src);
+	strlist_pushf(argv, "%s:%s", cf->to->rsync_to, dst);
+}
+
+static long long
+stat_number(const char *out, const char *label)
+{
+	const char *p = strstr(out, label);
+	long long n = 0;
+
+	if (p == NULL)
+		return -1;
+	for (p += strlen(label); *p && (*p == ' ' || *p == ':'); p++)
+		;
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			n = n * 10 + (*p - '0');
+		else if (*p != ',')
+			break;
+	}
+	return n;
+}
+
+/* an --itemize-changes line: an 11-character change code, a space, a name */
+static int
+is_itemize_line(const char *p)
+{
+	int i;
+
+	if (strncmp(p, "*deleting ", 10) == 0)
+		return 1;
+	if (!p[0] || !strchr("<>ch.", p[0]) || !p[1] || !strchr("fdLDS", p[1]))
+		return 0;
+	for (i = 2; i < 11; i++)
+		if (!p[i] || p[i] == '\n' || p[i] == ' ')
+			return 0;
+	return p[11] == ' ';
+}
+
+static long long
+itemized_lines(const char *out)
+{
+	long long n = 0;
+	const char *p;
+
+	for (p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += is_itemize_line(p);
+	return n;
+}
+
+/* one pass of src/ (on the old host) to dst/ (on the new); 0 ok, -1 failed */
+static int
+rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run,
+    struct rsync_stats *st)
+{
+	struct strlist argv = STRLIST_INIT;
+	struct child c = CHILD_INIT;
+	double t0 = now_seconds();
+	int r;
+
+	rsync_argv(&argv, ctx, src, dst, dry_run);
+	c.argv = (const char *const *)argv.v;
+	r = remote_run(ctx->f, ctx->f->cf->from, &c);
+	st->seconds = now_seconds() - t0;
+	st->files = stat_number(c.out.buf, "Number of regular files transferred");
+	st->bytes = stat_number(c.out.buf, "Total transferred file size");
+	st->entries = itemized_lines(c.out.buf);
+	if (r == RSYNC_VANISHED)
+		warn("%s: %s: some files vanished during the pass (rsync exit 24)", ctx->a->name,
+		    ctx->def->id);
+	else if (r != 0)
+		step_error(ctx, "rsync %s -> %s:%s exited %d: %s", src, ctx->f->cf->to->name, dst, r,
+		    c.err.buf);
+	child_release(&c);
+	strlist_clear(&argv);
+	return r == 0 || r == RSYNC_VANISHED ? 0 : -1;
+}
+
+static int
+sync_home(struct step_ctx *ctx, int dry_run, struct rsync_stats *st)
+{
+	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
+	int r;
+
+	home_of(&src, ctx->f->cf->from, ctx->a);
+	strbuf_addch(&src, '/');
+	home_of(&dst, ctx->f->cf->to, ctx->a);
+	strbuf_addch(&dst, '/');
+	r = rsync_pass(ctx, src.buf, dst.buf, dry_run, st);
+	strbuf_release(&src);
+	strbuf_release(&dst);
+	return r;
+}
+
+static void
+note_pass(struct step_ctx *ctx, const char *what, const struct rsync_stats *st)
+{
+	strbuf_reset(&ctx->detail);
+	strbuf_addf(&ctx->detail, "%s: %lld files, %lld bytes in %.1f s", what, st->files,
+	    st->bytes, st->seconds);
+}
+
+/* a real run needs no dry pass first: it would lengthen the freeze */
+static int
+files_probe(struct step_ctx *ctx)
+{
+	struct rsync_stats st;
+
+	if (!ctx->dry_run)
+		return PROBE_TODO;
+	if (sync_home(ctx, 1, &st) < 0)
+		return PROBE_ERROR;
+	strbuf_addf(&ctx->diff, "rsync %s:%s/%s/ -> %s: %lld files, %lld bytes to transfer\n",
+	    ctx->f->cf->from->name, ctx->f->cf->from->home, ctx->a->name, ctx->f->cf->to->name,
+	    st.files, st.bytes);
+	return PROBE_TODO;
+}
+
+static int
+first_pass(struct step_ctx *ctx)
+{
+	struct rsync_stats st;
+
+	if (sync_home(ctx, 0, &st) < 0)
+		return -1;
+	note_pass(ctx, "first pass", &st);
+	return 0;
+}
+
+/* the home is quiet in a test; a live one may differ: then warn, do not fail */
+static int
+files_verify(struct step_ctx *ctx)
+{
+	struct rsync_stats st;
+
+	if (sync_home(ctx, 1, &st) < 0)
+		return -1;
+	if (st.entries > 0)
+		warn("%s: %s: %lld entries changed on %s since the pass", ctx->a->name,
+		    ctx->def->id, st.entries, ctx->f->cf->from->name);
+	return 0;
+}
+
+/* pre-copy: passes until one moves fewer files than presync-until or stops shrinking */
+static int
+presync_apply(struct step_ctx *ctx)
+{
+	struct rsync_stats st;
+	long long last = -1;
+	int pass;
+
+	for (pass = 1; pass <= 10; pass++) {
+		if (sync_home(ctx, 0, &st) < 0)
+			return -1;
+		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "files.presync",
+		    now_seconds(), ctx->detail.buf);
+		note_pass(ctx, "presync", &st);
+		strbuf_addf(&ctx->detail, " (pass %d)", pass);
+		if (st.files < ctx->f->cf->presync_until || (last >= 0 && st.files >= last))
+			break;
+		last = st.files;
+	}
+	return 0;
+}
+
+static int
+final_apply(struct step_ctx *ctx)
+{
+	struct rsync_stats st;
+
+	if (sync_home(ctx, 0, &st) < 0)
+		return -1;
+	note_pass(ctx, "final pass", &st);
+	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "files.end",
+	    now_seconds(), ctx->detail.buf);
+}
+
+static const struct step_ops files_steps[] = {
+	{ "prep.2", files_probe, first_pass, files_verify, NULL },
+	{ "phase1.presync", files_probe, presync_apply, NULL, NULL },
+	{ "phase1.3", files_probe, final_apply, files_verify, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+const struct service svc_files = { "files", files_steps };
