@@ -19,7 +19,9 @@ struct splice {
 struct edits {
 	struct splice *v;
 	size_t n, alloc;
-	unsigned char *deleted;		/* per record */
+	/* per record: deleted; its TTL field written; what follows it no longer
+	   inherits its TTL (no $TTL, RFC 1035 style) */
+	unsigned char *deleted, *ttl_set, *ttl_break;
 };
 
 
@@ -46,6 +48,17 @@ edits_release(struct edits *e)
 		free(e->v[i].ins);
 	free(e->v);
 	free(e->deleted);
+	free(e->ttl_set);
+	free(e->ttl_break);
+}
+
+static void
+edits_init(struct edits *e, const struct zone *z)
+{
+	memset(e, 0, sizeof(*e));
+	e->deleted = xcalloc(z->n + 1, 1);
+	e->ttl_set = xcalloc(z->n + 1, 1);
+	e->ttl_break = xcalloc(z->n + 1, 1);
 }
 
 static int
@@ -63,7 +76,8 @@ edits_apply(const struct zone *z, struct edits *e, struct strbuf *out, struct st
 {
 	size_t i, pos = 0;
 
-	qsort(e->v, e->n, sizeof(*e->v), splice_cmp);
+	if (e->n)
+		qsort(e->v, e->n, sizeof(*e->v), splice_cmp);
 	strbuf_reset(out);
 	for (i = 0; i < e->n; i++) {
 		if (e->v[i].off < pos) {
@@ -335,7 +349,7 @@ compose(const struct zone *z, const struct zone_rr *ref, const char *origin,
 
 	zone_name_rel(origin, p->name, &rel);
 	strbuf_addstr(line, rel.buf);
-	if (ttl >= 0) {
+	if (ttl > 0) {
 		pad_to(line, base, tabs, col_of(ref, &ref->ttl_tok));
 		strbuf_addf(line, "%ld", ttl);
 	}
@@ -365,6 +379,8 @@ add_record(const struct zone *z, const struct prep *p, long ttl, const char *val
 			at = ref->end;
 			origin = ref->origin;
 		}
+	if (ref && ttl > 0)
+		e->ttl_break[ref - z->rr] = 1;
 	if (!ref && z->n)
 		ref = &z->rr[z->n - 1];
 	if (at == z->len && z->len && z->text[z->len - 1] != '\n') {
@@ -384,6 +400,7 @@ del_record(const struct zone *z, size_t i, struct edits *e)
 {
 	edits_add(e, z->rr[i].start, z->rr[i].end - z->rr[i].start, "");
 	e->deleted[i] = 1;
+	e->ttl_break[i] = z->rr[i].has_ttl;
 }
 
 static void
@@ -449,8 +466,10 @@ apply_matching(const struct zone *z, const struct prep *p, struct edits *e)
 			continue;
 		if (p->c->op == ZONE_DEL)
 			del_record(z, i, e);
-		else
+		else {
 			set_ttl_field(z, rr, p->c->ttl, e);
+			e->ttl_set[i] = e->ttl_break[i] = 1;
+		}
 	}
 }
 
@@ -526,6 +545,28 @@ fix_blank_owners(const struct zone *z, struct edits *e)
 	strbuf_release(&rel);
 }
 
+/*
+ * Without $TTL a record with no TTL field takes the previous record's.  When
+ * an edit changes or removes that source, the followers get their TTL
+ * written out, so their TTLs stay what they were.
+ */
+static void
+pin_inherited_ttls(const struct zone *z, struct edits *e)
+{
+	size_t i, j;
+
+	for (i = 0; i < z->n; i++) {
+		if (!e->ttl_break[i])
+			continue;
+		for (j = i + 1; j < z->n && z->rr[j].ttl_inherited; j++) {
+			if (e->deleted[j] || e->ttl_set[j])
+				continue;
+			set_ttl_field(z, &z->rr[j], z->rr[j].ttl, e);
+			e->ttl_set[j] = 1;
+		}
+	}
+}
+
 /* -- the serial, and the whole edit -- */
 
 static int
@@ -557,7 +598,7 @@ zone_set_serial(const struct zone *z, uint32_t serial, struct strbuf *out, struc
 	struct edits e;
 	int r;
 
-	memset(&e, 0, sizeof(e));
+	edits_init(&e, z);
 	r = splice_serial(z, serial, &e, err);
 	if (!r)
 		r = edits_apply(z, &e, out, err);
@@ -596,11 +637,12 @@ zone_edit(const struct zone *z, const struct zone_change *c, size_t n,
 
 	if (!p)
 		return -1;
-	memset(&e, 0, sizeof(e));
-	e.deleted = xcalloc(z->n ? z->n : 1, 1);
+	edits_init(&e, z);
 	applied = plan_edits(z, p, n, &e, err);
-	if (applied > 0)
+	if (applied > 0) {
 		fix_blank_owners(z, &e);
+		pin_inherited_ttls(z, &e);
+	}
 	if (applied > 0 && b) {
 		if (zone_soa_serial(z, &serial) < 0 && soa_index(z, err) < 0)
 			applied = -1;

@@ -178,7 +178,9 @@ lex_line(struct zparse *p, struct zline *l)
 		} else if (c == '"') {
 			if (lex_quoted(p, l) < 0)
 				return -1;
-		} else
+		} else if (c == '\0')
+			return perr(p, p->line, "%s", "NUL byte in the text");
+		else
 			lex_word(p, l);
 	}
 	l->end = p->pos;
@@ -300,6 +302,22 @@ rdata_canon(struct zparse *p, struct zone_rr *rr, size_t i, struct strbuf *sb)
 	return 0;
 }
 
+/* how many rdata fields the types ferry edits or checks take; -1 any */
+static int
+rr_arity(const struct zone_rr *rr)
+{
+	static const struct { const char *type; int n; } t[] = {
+		{ "A", 1 }, { "AAAA", 1 }, { "NS", 1 }, { "CNAME", 1 }, { "PTR", 1 },
+		{ "DNAME", 1 }, { "MX", 2 }, { "SRV", 4 }, { "SOA", 7 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(rr->type, t[i].type))
+			return t[i].n;
+	return -1;
+}
+
 static int
 rr_fill_rdata(struct zparse *p, struct zone_rr *rr, struct zline *l, size_t first)
 {
@@ -311,8 +329,8 @@ rr_fill_rdata(struct zparse *p, struct zone_rr *rr, struct zline *l, size_t firs
 	memcpy(rr->rd, l->t + first, rr->n_rd * sizeof(*rr->rd));
 	if (!rr->n_rd)
 		return perr(p, rr->line, "%s record without data", rr->type);
-	if (!strcmp(rr->type, "SOA") && rr->n_rd != 7)
-		return perr(p, rr->line, "%s", "SOA needs 7 fields");
+	if (rr_arity(rr) >= 0 && rr->n_rd != (size_t)rr_arity(rr))
+		return perr(p, rr->line, "%s record with the wrong number of fields", rr->type);
 	for (i = 0; i < rr->n_rd; i++) {
 		if (i)
 			strbuf_addch(&sb, ' ');
@@ -353,8 +371,10 @@ rr_effective_ttl(struct zparse *p, struct zone_rr *rr)
 		p->last_ttl = rr->ttl;
 	} else if (p->default_ttl >= 0)
 		rr->ttl = p->default_ttl;
-	else if (p->last_ttl >= 0)
+	else if (p->last_ttl >= 0) {
 		rr->ttl = p->last_ttl;
+		rr->ttl_inherited = 1;
+	}
 	else if (!strcmp(rr->type, "SOA")) {
 		/* BIND: no $TTL, no TTL: the SOA minimum */
 		rr->ttl = zone_parse_ttl(p->z->text + rr->rd[6].off, rr->rd[6].len);
@@ -577,7 +597,7 @@ zone_mx_host(const struct zone_rr *rr)
 {
 	const char *sp;
 
-	if (strcmp(rr->type, "MX") || !(sp = strchr(rr->rdata, ' ')))
+	if (strcmp(rr->type, "MX") || rr->n_rd != 2 || !(sp = strchr(rr->rdata, ' ')))
 		return NULL;
 	return sp + 1;
 }

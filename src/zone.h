@@ -29,6 +29,7 @@ struct zone_rr {
 					   with a final dot, SOA timers in seconds */
 	long ttl;			/* effective TTL in seconds */
 	int has_ttl;			/* an explicit TTL field is written */
+	int ttl_inherited;		/* no field, no $TTL: the previous record's */
 	int line, end_line;		/* 1-based; a parenthesised record spans lines */
 	size_t start, end;		/* its lines, final newline included */
 	char *origin;			/* $ORIGIN in effect (for writing names) */
@@ -90,7 +91,8 @@ int serial_gt(uint32_t a, uint32_t b);
 int serial_is_date(uint32_t s);
 
 struct zone_bump {
-	unsigned today;			/* YYYYMMDD (UTC) for date-style serials */
+	unsigned today;			/* YYYYMMDD (UTC) for date-style serials;
+					   0: every serial just counts up */
 	int have_served;		/* highest_served is known */
 	uint32_t highest_served;	/* highest serial any nameserver has served */
 	uint32_t new_serial;		/* out: what zone_edit wrote */
@@ -110,7 +112,7 @@ int zone_set_serial(const struct zone *z, uint32_t serial, struct strbuf *out,
 
 enum zone_op {
 	ZONE_SET_A,	/* name's A record (the one holding old, or the only one) := value */
-	ZONE_ADD,	/* a name/type/value record, with ttl when ttl >= 0 */
+	ZONE_ADD,	/* a name/type/value record, with a TTL field when ttl > 0 */
 	ZONE_DEL,	/* name's type records (holding old; NULL: all of them) */
 	ZONE_SET_TTL,	/* name's type records (holding old; NULL: all): TTL := ttl;
 			   ZONE_TTL_DEFAULT drops the explicit field */
@@ -125,7 +127,7 @@ struct zone_change {
 	const char *type;		/* ADD, DEL, SET_TTL (NULL for SET_A/SET_MX) */
 	const char *old;		/* rdata or MX host to match, or NULL */
 	const char *value;		/* new address / rdata / MX host */
-	long ttl;			/* ADD, SET_TTL */
+	long ttl;			/* ADD: > 0 written, else none; SET_TTL */
 	int pref;			/* SET_MX */
 };
 

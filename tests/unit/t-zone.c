@@ -193,6 +193,10 @@ test_refused_and_errors(void)
 	CHECK_INT(zone_parse(&z, "db.q", "x.test", "$TTL 1\nw TXT \"abc\n", 18, &err), -1);
 	CHECK_STR(err.buf, "db.q:2: unterminated quoted string");
 	zone_release(&z);
+	strbuf_reset(&err);
+	CHECK_INT(zone_parse(&z, "db.n", "x.test", "$TTL 1\nw A\0 1.2.3.4\n", 20, &err), -1);
+	CHECK_STR(err.buf, "db.n:2: NUL byte in the text");
+	zone_release(&z);
 	strbuf_release(&err);
 	strbuf_release(&text);
 }
@@ -277,6 +281,83 @@ test_edits_keep_bytes(void)
 	CHECK_INT(zone_set_a(&z, "www.alice.test", "not-an-address", NULL, &out, &err), -1);
 	CHECK_INT(zone_add(&z, "www.other.test", "A", "192.0.2.20", -1, NULL, &out, &err), -1);
 	zone_release(&z);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
+static void
+test_more_edits(void)
+{
+	struct zone z = ZONE_INIT;
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct zone_change mx2[] = {
+		{ .op = ZONE_ADD, .name = "@", .type = "MX", .value = "20 neko.mydomain.test." },
+	};
+
+	CHECK_INT(load(&z, "basic.zone", "alice.test"), 0);
+	/* a blank owner under $ORIGIN gets its name relative to that origin */
+	CHECK_INT(zone_remove(&z, "host.sub.alice.test", "A", "192.0.2.11", NULL, &out, &err), 1);
+	CHECK(strstr(out.buf, "$ORIGIN sub.alice.test.\nhost\tAAAA\t2001:db8::1\n") != NULL);
+	/* the apex, by "@": after its last record, in the file's tab style */
+	CHECK_INT(zone_edit(&z, mx2, 1, NULL, &out, &err), 1);
+	CHECK(strstr(out.buf, "@\tIN\tA\t192.0.2.10\n@\tIN\tMX\t20 neko.mydomain.test.\nwww") != NULL);
+	/* MX: the new host is there already: the old one only goes */
+	{
+		struct zone z2 = ZONE_INIT;
+		struct strbuf text = STRBUF_INIT;
+
+		strbuf_add(&text, out.buf, out.len);
+		CHECK_INT(zone_parse(&z2, "b", "alice.test", text.buf, text.len, &err), 0);
+		CHECK_INT(zone_set_mx(&z2, "alice.test", "mail.mydomain.test.", "neko.mydomain.test.",
+		    -1, NULL, &out, &err), 1);
+		CHECK(strstr(out.buf, "mail.mydomain.test") == NULL);
+		CHECK_INT(zone_count(&z2, "@", "MX"), 2);
+		CHECK_INT(z2.n - 1, z.n);
+		zone_release(&z2);
+		strbuf_release(&text);
+	}
+	/* several A records: which one must be said */
+	CHECK_INT(zone_add(&z, "www.alice.test", "A", "192.0.2.11", -1, NULL, &out, &err), 1);
+	{
+		struct zone z3 = ZONE_INIT;
+
+		CHECK_INT(zone_parse(&z3, "c", "alice.test", out.buf, out.len, &err), 0);
+		strbuf_reset(&err);
+		CHECK_INT(zone_set_a(&z3, "www.alice.test", "192.0.2.20", NULL, &out, &err), -1);
+		CHECK_STR(err.buf, "c: www.alice.test has 2 A records: say which one to change");
+		zone_release(&z3);
+	}
+	/* a CNAME that leaves the zone */
+	CHECK_INT(zone_resolve_cname(&z, "www.alice.test", &out), 1);
+	zone_release(&z);
+	CHECK_INT(zone_parse(&z, "d", "alice.test", "$TTL 1\nw CNAME x.other.test.\n", 29, &err), 0);
+	CHECK_INT(zone_resolve_cname(&z, "w.alice.test", &out), 0);
+	CHECK_STR(out.buf, "x.other.test");
+	zone_release(&z);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
+/* rollback: the original records, with a serial past any served */
+static void
+test_rollback_serial(void)
+{
+	struct zone z = ZONE_INIT;
+	struct strbuf orig = STRBUF_INIT, out = STRBUF_INIT, err = STRBUF_INIT;
+	struct zone_bump b = { .today = 20261124, .have_served = 1,
+	    .highest_served = 2026112403U };
+	uint32_t cur = 0;
+
+	slurp("basic.zone", &orig);
+	CHECK_INT(zone_parse(&z, "db", "alice.test", orig.buf, orig.len, &err), 0);
+	CHECK_INT(zone_soa_serial(&z, &cur), 0);
+	CHECK_INT(zone_set_serial(&z, zone_serial_next(cur, &b), &out, &err), 0);
+	CHECK_INT(out.len, orig.len);
+	CHECK(strstr(out.buf, "\t\t2026112404\t; serial YYYYMMDDnn\n") != NULL);
+	CHECK_INT(zone_check_edit("db", "alice.test", orig.buf, orig.len, out.buf, out.len,
+	    NULL, 0, &err), 0);
+	zone_release(&z);
+	strbuf_release(&orig);
 	strbuf_release(&out);
 	strbuf_release(&err);
 }
@@ -380,7 +461,6 @@ test_only_planned_records(void)
 	struct strbuf old = STRBUF_INIT, edited = STRBUF_INIT, err = STRBUF_INIT;
 	struct zone_change www = { .op = ZONE_SET_A, .name = "www.alice.test",
 	    .value = "192.0.2.20" };
-	struct zone_change ns = { .op = ZONE_DEL, .name = "alice.test", .type = "NS" };
 	struct zone z = ZONE_INIT;
 	char *p;
 
@@ -425,17 +505,20 @@ test_only_planned_records(void)
 	CHECK_INT(zone_remove(&z, "alice.test", "NS", NULL, NULL, &edited, &err), -1);
 	CHECK_STR(err.buf, "basic.zone: the edit would leave alice.test without an NS record at "
 	    "its apex");
-	(void)ns;
 	zone_release(&z);
-	/* no $TTL: a new TTL field would change what the next records inherit */
+	/* no $TTL: www inherits mush's TTL, so it gets its own written out */
 	CHECK_INT(load(&z, "old.zone", "bob.test"), 0);
 	strbuf_reset(&err);
-	CHECK_INT(zone_set_ttl(&z, "mush.bob.test", "A", 60, NULL, NULL, &edited, &err), -1);
-	CHECK_STR(err.buf, "old.zone: the edit would remove a record no step planned: "
-	    "www.bob.test. 300 IN A 192.0.2.10");
-	/* ns1 inherits from the SOA, and nothing inherits from ns1: fine */
+	CHECK_INT(zone_set_ttl(&z, "mush.bob.test", "A", 60, NULL, NULL, &edited, &err), 1);
+	CHECK(strstr(edited.buf, "\nmush  60   IN  A     192.0.2.10\n"
+	    "www         300 IN  A     192.0.2.10\n") != NULL);
+	CHECK_INT(zone_remove(&z, "mush.bob.test", "A", NULL, NULL, &edited, &err), 1);
+	CHECK(strstr(edited.buf, "\nns1         IN  A     192.0.2.10\n"
+	    "www         300 IN  A     192.0.2.10\n") != NULL);
+	/* ns1 inherits from the SOA, and nothing inherits from ns1: only ns1 changes */
 	CHECK_INT(zone_set_ttl(&z, "ns1.bob.test", "A", 60, NULL, NULL, &edited, &err), 1);
-	CHECK(strstr(edited.buf, "\nns1         60 IN  A     192.0.2.10\n") != NULL);
+	CHECK(strstr(edited.buf, "\nns1         60 IN  A     192.0.2.10\nmush  300 ") != NULL);
+	CHECK_INT(bind_check("bob.test", &edited, "old.zone"), 0);
 	zone_release(&z);
 	strbuf_release(&old);
 	strbuf_release(&edited);
@@ -491,6 +574,72 @@ test_diff(void)
 	strbuf_release(&out);
 }
 
+/* patch(1) turns old into new with our diff: the format is the real one */
+static int
+patch_applies(const char *old_text, const char *new_text)
+{
+	char path[512], outp[512];
+	const char *argv[] = { "patch", "-s", "-o", outp, path, NULL };
+	struct child c = CHILD_INIT;
+	struct strbuf d = STRBUF_INIT, got = STRBUF_INIT;
+	FILE *fp;
+	int ok = 0;
+
+	snprintf(path, sizeof(path), "%s/patch-old", tmpdir);
+	snprintf(outp, sizeof(outp), "%s/patch-new", tmpdir);
+	if (!(fp = fopen(path, "wb")))
+		return 0;
+	fputs(old_text, fp);
+	fclose(fp);
+	diff_unified("patch-old", old_text, new_text, &d);
+	c.argv = argv;
+	c.in = d.buf;
+	c.in_len = d.len;
+	if (run_command(&c) == 0 && (fp = fopen(outp, "rb"))) {
+		char buf[4096];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			strbuf_add(&got, buf, n);
+		fclose(fp);
+		ok = !strcmp(got.buf, new_text);
+	}
+	child_release(&c);
+	strbuf_release(&d);
+	strbuf_release(&got);
+	return ok;
+}
+
+static void
+test_diff_applies(void)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, out = STRBUF_INIT;
+	int i;
+
+	slurp("basic.zone", &a);
+	slurp("basic.batch.expected", &b);
+	CHECK(patch_applies(a.buf, b.buf));
+	slurp("basic.del.expected", &b);
+	CHECK(patch_applies(a.buf, b.buf));
+	slurp("nonl.zone", &a);
+	slurp("nonl.add.expected", &b);
+	CHECK(patch_applies(a.buf, b.buf));
+	CHECK(patch_applies("x\ny\nz\n", "y\nq\nz\nw\n"));
+	/* past the LCS cap: one block, still a diff patch accepts */
+	strbuf_reset(&a);
+	strbuf_reset(&b);
+	for (i = 0; i < 2100; i++) {
+		strbuf_addf(&a, "a%d\n", i);
+		strbuf_addf(&b, "b%d\n", i);
+	}
+	CHECK_INT(diff_unified("big", a.buf, b.buf, &out), 1);
+	CHECK(!strncmp(out.buf, "--- big\n+++ big\n@@ -1,2100 +1,2100 @@\n-a0\n-a1\n", 38));
+	CHECK(patch_applies(a.buf, b.buf));
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&out);
+}
+
 /* the editor's output against GNU diff's view of the same change */
 static void
 test_diff_of_an_edit(void)
@@ -522,12 +671,15 @@ main(void)
 	test_refused_and_errors();
 	test_crlf_and_no_newline();
 	test_edits_keep_bytes();
+	test_more_edits();
+	test_rollback_serial();
 	test_serial_arithmetic();
 	test_batch_bumps_once();
 	test_only_planned_records();
 	test_style_of_new_lines();
 	test_diff();
 	test_diff_of_an_edit();
+	test_diff_applies();
 	run_simple(rm, NULL);
 	UNIT_DONE("zone");
 }
