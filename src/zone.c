@@ -1,0 +1,652 @@
+/* zone.c: reading BIND zone files (RFC 1035 master format, as BIND 9 reads it). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "zone.h"
+#include "log.h"
+
+/* one logical line: a record or directive, parentheses joining lines */
+struct zline {
+	struct zone_span *t;
+	size_t n, alloc;
+	size_t start, end;
+	int line, end_line;
+	int blank_owner;
+};
+
+struct zparse {
+	struct zone *z;
+	struct strbuf *err;
+	size_t pos;
+	int line;
+	char *origin;			/* current $ORIGIN */
+	long default_ttl;		/* $TTL, -1 unset */
+	long last_ttl;			/* last explicit TTL, -1 none (RFC 1035) */
+	char *prev_owner;
+};
+
+static int
+perr(struct zparse *p, int line, const char *fmt, const char *arg)
+{
+	strbuf_addf(p->err, "%s:%d: ", p->z->label, line);
+	strbuf_addf(p->err, fmt, arg);
+	return -1;
+}
+
+long
+zone_parse_ttl(const char *s, size_t len)
+{
+	long total = 0, num = -1;
+	size_t i;
+	int units = 0;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		int c = tolower((unsigned char)s[i]);
+		long mul = c == 's' ? 1 : c == 'm' ? 60 : c == 'h' ? 3600 :
+		    c == 'd' ? 86400 : c == 'w' ? 604800 : 0;
+
+		if (isdigit((unsigned char)s[i])) {
+			num = (num < 0 ? 0 : num) * 10 + (s[i] - '0');
+			if (num > 0x7fffffffL)
+				return -1;
+		} else if (mul && num >= 0) {
+			total += num * mul;
+			num = -1;
+			units = 1;
+		} else
+			return -1;
+		if (total > 0x7fffffffL)
+			return -1;
+	}
+	if (num >= 0)
+		total += num;
+	else if (!units)
+		return -1;
+	return total > 0x7fffffffL ? -1 : total;
+}
+
+static void
+zl_push(struct zline *l, size_t off, size_t len)
+{
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? 2 * l->alloc : 16;
+		l->t = xreallocarray(l->t, l->alloc, sizeof(*l->t));
+	}
+	l->t[l->n].off = off;
+	l->t[l->n++].len = len;
+}
+
+static int
+is_delim(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' ||
+	    c == '(' || c == ')' || c == '"' || c == '\0';
+}
+
+/* a quoted string, quotes included; it must end on its line */
+static int
+lex_quoted(struct zparse *p, struct zline *l)
+{
+	const char *s = p->z->text;
+	size_t i = p->pos + 1;
+
+	while (i < p->z->len && s[i] != '"' && s[i] != '\n') {
+		if (s[i] == '\\' && i + 1 < p->z->len && s[i + 1] != '\n')
+			i++;
+		i++;
+	}
+	if (i >= p->z->len || s[i] != '"')
+		return perr(p, p->line, "%s", "unterminated quoted string");
+	zl_push(l, p->pos, i + 1 - p->pos);
+	p->pos = i + 1;
+	return 0;
+}
+
+static void
+lex_word(struct zparse *p, struct zline *l)
+{
+	const char *s = p->z->text;
+	size_t i = p->pos;
+
+	while (i < p->z->len && !is_delim(s[i])) {
+		if (s[i] == '\\' && i + 1 < p->z->len && s[i + 1] != '\n')
+			i++;
+		i++;
+	}
+	zl_push(l, p->pos, i - p->pos);
+	p->pos = i;
+}
+
+/* the newline at pos (LF or CRLF), 0 if none */
+static size_t
+newline_at(const struct zone *z, size_t pos)
+{
+	if (pos < z->len && z->text[pos] == '\n')
+		return 1;
+	if (pos + 1 < z->len && z->text[pos] == '\r' && z->text[pos + 1] == '\n')
+		return 2;
+	return 0;
+}
+
+/* Reads the next logical line from p->pos, which is at a line start. 1 read, 0 EOF. */
+static int
+lex_line(struct zparse *p, struct zline *l)
+{
+	const struct zone *z = p->z;
+	int depth = 0, open_line = 0;
+	size_t nl;
+
+	l->n = 0;
+	l->start = p->pos;
+	l->line = p->line;
+	l->blank_owner = p->pos < z->len && (z->text[p->pos] == ' ' || z->text[p->pos] == '\t');
+	if (p->pos >= z->len)
+		return 0;
+	for (;;) {
+		char c = p->pos < z->len ? z->text[p->pos] : '\0';
+
+		if (p->pos >= z->len) {
+			if (depth)
+				return perr(p, open_line, "%s", "unbalanced parentheses");
+			break;
+		}
+		if ((nl = newline_at(z, p->pos))) {
+			p->pos += nl;
+			p->line++;
+			if (!depth) {
+				l->end_line = p->line - 1;
+				l->end = p->pos;
+				return 1;
+			}
+		} else if (c == ' ' || c == '\t' || c == '\r')
+			p->pos++;
+		else if (c == ';')
+			while (p->pos < z->len && z->text[p->pos] != '\n' && !newline_at(z, p->pos))
+				p->pos++;
+		else if (c == '(') {
+			if (!depth++)
+				open_line = p->line;
+			p->pos++;
+		} else if (c == ')') {
+			if (!depth--)
+				return perr(p, p->line, "%s", "unbalanced parentheses");
+			p->pos++;
+		} else if (c == '"') {
+			if (lex_quoted(p, l) < 0)
+				return -1;
+		} else if (c == '\0')
+			return perr(p, p->line, "%s", "NUL byte in the text");
+		else
+			lex_word(p, l);
+	}
+	l->end = p->pos;
+	l->end_line = p->line;
+	return 1;
+}
+
+static char *
+tok_dup(const struct zparse *p, const struct zone_span *t)
+{
+	return xstrndup(p->z->text + t->off, t->len);
+}
+
+/* absolute canonical name of a token written under origin */
+static char *
+name_of(const char *origin, const char *s, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (len == 1 && s[0] == '@')
+		return xstrdup(origin);
+	if (len > 1 && s[len - 1] == '.' && s[len - 2] != '\\')
+		strbuf_add(&sb, s, len - 1);
+	else if (len == 1 && s[0] == '.')
+		;
+	else {
+		strbuf_add(&sb, s, len);
+		if (*origin)
+			strbuf_addf(&sb, ".%s", origin);
+	}
+	for (i = 0; i < sb.len; i++)
+		sb.buf[i] = tolower((unsigned char)sb.buf[i]);
+	return strbuf_detach(&sb);
+}
+
+static int
+directive(struct zparse *p, struct zline *l)
+{
+	const char *s = p->z->text + l->t[0].off;
+	size_t len = l->t[0].len;
+
+	if (len == 7 && !strncasecmp(s, "$ORIGIN", 7) && l->n == 2) {
+		char *o = name_of(p->origin, p->z->text + l->t[1].off, l->t[1].len);
+
+		free(p->origin);
+		p->origin = o;
+		return 0;
+	}
+	if (len == 4 && !strncasecmp(s, "$TTL", 4) && l->n == 2) {
+		p->default_ttl = zone_parse_ttl(p->z->text + l->t[1].off, l->t[1].len);
+		if (p->default_ttl < 0)
+			return perr(p, l->line, "%s", "bad $TTL value");
+		return 0;
+	}
+	if ((len == 8 && !strncasecmp(s, "$INCLUDE", 8)) ||
+	    (len == 9 && !strncasecmp(s, "$GENERATE", 9))) {
+		char *d = xstrndup(s, len);
+
+		perr(p, l->line, "%s is not supported", d);
+		free(d);
+		return -1;
+	}
+	return perr(p, l->line, "%s", "unknown or malformed $ directive");
+}
+
+static int
+is_class(const char *s, size_t len)
+{
+	return (len == 2 && (!strncasecmp(s, "IN", 2) || !strncasecmp(s, "CH", 2) ||
+	    !strncasecmp(s, "HS", 2) || !strncasecmp(s, "CS", 2))) ||
+	    (len > 5 && !strncasecmp(s, "CLASS", 5) && isdigit((unsigned char)s[5]));
+}
+
+/* which rdata fields of a type are domain names */
+static int
+rdata_is_name(const char *type, size_t i)
+{
+	if (!strcmp(type, "NS") || !strcmp(type, "CNAME") || !strcmp(type, "PTR") ||
+	    !strcmp(type, "DNAME"))
+		return i == 0;
+	if (!strcmp(type, "MX") || !strcmp(type, "KX") || !strcmp(type, "AFSDB"))
+		return i == 1;
+	if (!strcmp(type, "SOA") || !strcmp(type, "RP") || !strcmp(type, "MINFO"))
+		return i <= 1;
+	if (!strcmp(type, "SRV"))
+		return i == 3;
+	return 0;
+}
+
+/* one rdata token in canonical form, appended to sb */
+static int
+rdata_canon(struct zparse *p, struct zone_rr *rr, size_t i, struct strbuf *sb)
+{
+	const char *s = p->z->text + rr->rd[i].off;
+	size_t len = rr->rd[i].len, k;
+
+	if (rdata_is_name(rr->type, i)) {
+		char *n = name_of(rr->origin, s, len);
+
+		strbuf_addf(sb, "%s.", n);
+		free(n);
+	} else if (!strcmp(rr->type, "SOA") && i >= 2 && i <= 6) {
+		long v = i == 2 ? -1 : zone_parse_ttl(s, len);
+		char *e = NULL;
+		unsigned long serial = i == 2 ? strtoul(s, &e, 10) : 0;
+
+		if (i == 2 && (!len || !isdigit((unsigned char)*s) || e != s + len ||
+		    serial > 0xffffffffUL))
+			return perr(p, rr->line, "%s", "bad SOA serial");
+		if (i != 2 && v < 0)
+			return perr(p, rr->line, "%s", "bad SOA timer");
+		strbuf_addf(sb, "%lu", i == 2 ? serial : (unsigned long)v);
+	} else if (*s == '"')
+		strbuf_add(sb, s, len);
+	else
+		for (k = 0; k < len; k++)
+			strbuf_addch(sb, tolower((unsigned char)s[k]));
+	return 0;
+}
+
+/* how many rdata fields the types ferry edits or checks take; -1 any */
+static int
+rr_arity(const struct zone_rr *rr)
+{
+	static const struct { const char *type; int n; } t[] = {
+		{ "A", 1 }, { "AAAA", 1 }, { "NS", 1 }, { "CNAME", 1 }, { "PTR", 1 },
+		{ "DNAME", 1 }, { "MX", 2 }, { "SRV", 4 }, { "SOA", 7 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(rr->type, t[i].type))
+			return t[i].n;
+	return -1;
+}
+
+static int
+rr_fill_rdata(struct zparse *p, struct zone_rr *rr, struct zline *l, size_t first)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	rr->n_rd = l->n - first;
+	rr->rd = xreallocarray(NULL, rr->n_rd ? rr->n_rd : 1, sizeof(*rr->rd));
+	memcpy(rr->rd, l->t + first, rr->n_rd * sizeof(*rr->rd));
+	if (!rr->n_rd)
+		return perr(p, rr->line, "%s record without data", rr->type);
+	if (rr_arity(rr) >= 0 && rr->n_rd != (size_t)rr_arity(rr))
+		return perr(p, rr->line, "%s record with the wrong number of fields", rr->type);
+	for (i = 0; i < rr->n_rd; i++) {
+		if (i)
+			strbuf_addch(&sb, ' ');
+		if (rdata_canon(p, rr, i, &sb) < 0) {
+			strbuf_release(&sb);
+			return -1;
+		}
+	}
+	rr->rdata = strbuf_detach(&sb);
+	return 0;
+}
+
+/* TTL and class, in either order, after the owner: the index of the type */
+static size_t
+rr_ttl_class(struct zparse *p, struct zone_rr *rr, struct zline *l, size_t i)
+{
+	const char *s;
+
+	for (; i < l->n; i++) {
+		s = p->z->text + l->t[i].off;
+		if (!rr->ttl_tok.len && isdigit((unsigned char)*s) &&
+		    zone_parse_ttl(s, l->t[i].len) >= 0)
+			rr->ttl_tok = l->t[i];
+		else if (!rr->class_tok.len && is_class(s, l->t[i].len))
+			rr->class_tok = l->t[i];
+		else
+			break;
+	}
+	return i;
+}
+
+static void
+rr_effective_ttl(struct zparse *p, struct zone_rr *rr)
+{
+	rr->has_ttl = rr->ttl_tok.len != 0;
+	if (rr->has_ttl) {
+		rr->ttl = zone_parse_ttl(p->z->text + rr->ttl_tok.off, rr->ttl_tok.len);
+		p->last_ttl = rr->ttl;
+	} else if (p->default_ttl >= 0)
+		rr->ttl = p->default_ttl;
+	else if (p->last_ttl >= 0) {
+		rr->ttl = p->last_ttl;
+		rr->ttl_inherited = 1;
+	}
+	else if (!strcmp(rr->type, "SOA")) {
+		/* BIND: no $TTL, no TTL: the SOA minimum */
+		rr->ttl = zone_parse_ttl(p->z->text + rr->rd[6].off, rr->rd[6].len);
+		p->last_ttl = rr->ttl;
+	} else
+		rr->ttl = -1;
+}
+
+static int
+record(struct zparse *p, struct zline *l)
+{
+	struct zone *z = p->z;
+	struct zone_rr *rr;
+	size_t i = 0, k;
+
+	if (!l->blank_owner && l->t[0].off == l->start) {
+		free(p->prev_owner);
+		p->prev_owner = name_of(p->origin, z->text + l->t[0].off, l->t[0].len);
+		i = 1;
+	} else if (!p->prev_owner)
+		return perr(p, l->line, "%s", "record without an owner name");
+	z->rr = xreallocarray(z->rr, z->n + 1, sizeof(*z->rr));
+	rr = &z->rr[z->n++];
+	memset(rr, 0, sizeof(*rr));
+	rr->owner = xstrdup(p->prev_owner);
+	rr->origin = xstrdup(p->origin);
+	rr->line = l->line;
+	rr->end_line = l->end_line;
+	rr->start = l->start;
+	rr->end = l->end;
+	if (i)
+		rr->owner_tok = l->t[0];
+	i = rr_ttl_class(p, rr, l, i);
+	if (i >= l->n)
+		return perr(p, l->line, "%s", "record without a type");
+	rr->type_tok = l->t[i];
+	rr->type = tok_dup(p, &l->t[i]);
+	for (k = 0; rr->type[k]; k++)
+		rr->type[k] = toupper((unsigned char)rr->type[k]);
+	rr->rclass = rr->class_tok.len ? tok_dup(p, &rr->class_tok) : xstrdup("IN");
+	for (k = 0; rr->rclass[k]; k++)
+		rr->rclass[k] = toupper((unsigned char)rr->rclass[k]);
+	if (rr_fill_rdata(p, rr, l, i + 1) < 0)
+		return -1;
+	rr_effective_ttl(p, rr);
+	if (rr->ttl < 0)
+		return perr(p, l->line, "%s", "no TTL: none given and no $TTL");
+	return 0;
+}
+
+static int
+parse_all(struct zparse *p)
+{
+	struct zline l;
+	int r = 0;
+
+	memset(&l, 0, sizeof(l));
+	while ((r = lex_line(p, &l)) > 0) {
+		if (!l.n)
+			continue;
+		if (!l.blank_owner && p->z->text[l.t[0].off] == '$' && l.t[0].off == l.start)
+			r = directive(p, &l);
+		else
+			r = record(p, &l);
+		if (r < 0)
+			break;
+	}
+	free(l.t);
+	return r;
+}
+
+int
+zone_parse(struct zone *z, const char *label, const char *origin,
+    const char *text, size_t len, struct strbuf *err)
+{
+	struct zparse p;
+	struct zone blank = ZONE_INIT;
+	int r;
+
+	*z = blank;
+	z->label = xstrdup(label);
+	z->origin = name_of("", origin, strlen(origin));
+	z->text = xstrndup(text, len);
+	z->len = len;
+	z->crlf = memchr(text, '\n', len) && ((const char *)memchr(text, '\n', len) > text) &&
+	    ((const char *)memchr(text, '\n', len))[-1] == '\r';
+	memset(&p, 0, sizeof(p));
+	p.z = z;
+	p.err = err;
+	p.line = 1;
+	p.origin = xstrdup(z->origin);
+	p.default_ttl = p.last_ttl = -1;
+	r = parse_all(&p);
+	z->end_origin = p.origin;
+	free(p.prev_owner);
+	return r < 0 ? -1 : 0;
+}
+
+void
+zone_release(struct zone *z)
+{
+	size_t i;
+
+	for (i = 0; i < z->n; i++) {
+		free(z->rr[i].owner);
+		free(z->rr[i].type);
+		free(z->rr[i].rclass);
+		free(z->rr[i].rdata);
+		free(z->rr[i].origin);
+		free(z->rr[i].rd);
+	}
+	free(z->rr);
+	free(z->label);
+	free(z->origin);
+	free(z->text);
+	free(z->end_origin);
+	memset(z, 0, sizeof(*z));
+}
+
+/* -- queries -- */
+
+void
+zone_name_abs(const struct zone *z, const char *name, struct strbuf *out)
+{
+	size_t len = strlen(name);
+	char *n;
+
+	strbuf_reset(out);
+	if (len == 1 && *name == '@')
+		n = xstrdup(z->origin);
+	else
+		n = name_of("", name, len);
+	strbuf_addstr(out, n);
+	free(n);
+}
+
+int
+zone_name_in(const char *origin, const char *name)
+{
+	size_t lo = strlen(origin), ln = strlen(name);
+
+	if (!lo)
+		return 1;
+	if (ln == lo)
+		return !strcasecmp(name, origin);
+	return ln > lo && name[ln - lo - 1] == '.' && !strcasecmp(name + ln - lo, origin);
+}
+
+void
+zone_name_rel(const char *origin, const char *name, struct strbuf *out)
+{
+	size_t lo = strlen(origin), ln = strlen(name);
+
+	strbuf_reset(out);
+	if (ln && name[ln - 1] == '.')
+		ln--;
+	if (ln == lo && !strncasecmp(name, origin, lo))
+		strbuf_addch(out, '@');
+	else if (lo && ln > lo + 1 && name[ln - lo - 1] == '.' &&
+	    !strncasecmp(name + ln - lo, origin, lo))
+		strbuf_add(out, name, ln - lo - 1);
+	else {
+		strbuf_add(out, name, ln);
+		strbuf_addch(out, '.');
+	}
+}
+
+int
+zone_find(const struct zone *z, const char *name, const char *type, int from)
+{
+	struct strbuf abs = STRBUF_INIT;
+	size_t i;
+	int found = -1;
+
+	if (name)
+		zone_name_abs(z, name, &abs);
+	for (i = from < 0 ? 0 : (size_t)from; i < z->n && found < 0; i++)
+		if ((!name || !strcmp(z->rr[i].owner, abs.buf)) &&
+		    (!type || !strcasecmp(z->rr[i].type, type)))
+			found = (int)i;
+	strbuf_release(&abs);
+	return found;
+}
+
+int
+zone_count(const struct zone *z, const char *name, const char *type)
+{
+	int i = -1, n = 0;
+
+	while ((i = zone_find(z, name, type, i + 1)) >= 0)
+		n++;
+	return n;
+}
+
+long
+zone_ttl_of(const struct zone *z, const char *name, const char *type)
+{
+	int i = -1;
+	long ttl = -1;
+
+	while ((i = zone_find(z, name, type, i + 1)) >= 0)
+		if (z->rr[i].ttl > ttl)
+			ttl = z->rr[i].ttl;
+	return ttl;
+}
+
+int
+zone_soa_serial(const struct zone *z, uint32_t *serial)
+{
+	int i = zone_find(z, "@", "SOA", 0);
+
+	if (i < 0)
+		return -1;
+	*serial = (uint32_t)strtoul(z->text + z->rr[i].rd[2].off, NULL, 10);
+	return 0;
+}
+
+const char *
+zone_mx_host(const struct zone_rr *rr)
+{
+	const char *sp;
+
+	if (strcmp(rr->type, "MX") || rr->n_rd != 2 || !(sp = strchr(rr->rdata, ' ')))
+		return NULL;
+	return sp + 1;
+}
+
+int
+zone_resolve_cname(const struct zone *z, const char *name, struct strbuf *out)
+{
+	int hops, i;
+
+	zone_name_abs(z, name, out);
+	for (hops = 0; hops < 8; hops++) {
+		if (!zone_name_in(z->origin, out->buf))
+			return 0;
+		if ((i = zone_find(z, out->buf, "CNAME", 0)) < 0)
+			return 1;
+		strbuf_reset(out);
+		strbuf_add(out, z->rr[i].rdata, strlen(z->rr[i].rdata) - 1);
+	}
+	return -1;
+}
+
+/* -- serial numbers -- */
+
+int
+serial_gt(uint32_t a, uint32_t b)
+{
+	return (a < b && b - a > 0x80000000U) || (a > b && a - b < 0x80000000U);
+}
+
+int
+serial_is_date(uint32_t s)
+{
+	unsigned day = (s / 100) % 100, month = (s / 10000) % 100, year = s / 1000000;
+
+	return year >= 1970 && year <= 2099 && month >= 1 && month <= 12 &&
+	    day >= 1 && day <= 31;
+}
+
+uint32_t
+zone_serial_next(uint32_t cur, const struct zone_bump *b)
+{
+	uint32_t base = cur, dated;
+
+	if (b && b->have_served && serial_gt(b->highest_served, cur))
+		base = b->highest_served;
+	if (b && b->today && serial_is_date(cur) && b->today <= 42949672U) {
+		dated = (uint32_t)b->today * 100U;
+		if (serial_gt(dated, base))
+			return dated;
+	}
+	return base + 1U;	/* unsigned: wraps at 2^32 as RFC 1982 wants */
+}
