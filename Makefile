@@ -22,7 +22,8 @@ all: ferry
 
 build/%.o: src/%.c $(wildcard src/*.h src/*.def)
 	@mkdir -p build
-	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "CC $<"
+	@$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build/libferry.a: $(OBJ)
 	rm -f $@
@@ -33,7 +34,8 @@ ferry: build/main.o build/libferry.a
 
 build/unit/%: tests/unit/%.c tests/unit/unit.h build/libferry.a
 	@mkdir -p build/unit
-	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $< build/libferry.a $(LDFLAGS) $(LDLIBS)
+	@echo "CC $<"
+	@$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $< build/libferry.a $(LDFLAGS) $(LDLIBS)
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
