@@ -20,8 +20,10 @@ TEST_NAME=$(basename "$0" .sh)
 TEST_DIR=$(cd "$(dirname "$0")" && pwd)
 PROJECT_DIR=$(cd "$TEST_DIR/.." && pwd)
 LAB_SH=$TEST_DIR/lab/lab.sh
-TRASH_DIR=$TEST_DIR/trash.$TEST_NAME
+TRASH_DIR=$TEST_DIR/trash.$TEST_NAME${LAB_ID:+.lab$LAB_ID}
 FERRY_CONF=/root/lab/ferry.conf
+# the trash directory as the client sees it (the project is /ferry there)
+CLIENT_TRASH=/ferry/${TRASH_DIR#"$PROJECT_DIR"/}
 export LAB_ID=${LAB_ID:-}
 
 test_count=0

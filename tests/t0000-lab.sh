@@ -120,7 +120,7 @@ test_expect_success 'the client has ferry.conf, connect files and /ferry' '
 	test "$(lab client stat -c %a /root/lab/bob.connect)" = 600 &&
 	test "$(lab client cat /root/lab/dave.connect)" = "connect wizard potrzebie" &&
 	lab client test -f /ferry/tests/lab/lab.sh &&
-	lab client touch /ferry/tests/trash.t0000-lab/from-client &&
+	lab client touch "$CLIENT_TRASH/from-client" &&
 	test -f from-client
 '
 

@@ -144,6 +144,10 @@ shared_dirs_remove() {
 			rm -f "$d/$MARK" && rmdir "$d" 2>/dev/null
 		fi
 	done
+	# `ip netns add` bind-mounts /run/netns on itself and never undoes it
+	if mountpoint -q /run/netns && [ -z "$(ls -A /run/netns)" ]; then
+		umount /run/netns 2>/dev/null && rmdir /run/netns 2>/dev/null
+	fi
 	global_unlock
 	return 0
 }
@@ -540,12 +544,43 @@ wait_tcp() {	# ADDR PORT SECONDS
 	return 1
 }
 
-wait_soa() {	# SERVER ZONE SECONDS
-	local i
-	for i in $(seq $(($3 * 10))); do
-		[ -n "$(dig +norec +short +time=1 +tries=1 @"$1" "$2" SOA 2>/dev/null)" ] && return 0
+# soa_serial SERVER ZONE : the serial SERVER serves, or nothing
+# (dig +short prints its errors on stdout, hence the check for digits)
+soa_serial() {
+	dig +norec +short +time=1 +tries=1 @"$1" "$2" SOA 2>/dev/null |
+		awk '$3 ~ /^[0-9]+$/ { print $3; exit }'
+}
+
+wait_soa() {	# SERVER SECONDS : SERVER serves every lab zone with the seed serial
+	local i z missing
+	for i in $(seq $(($2 * 10))); do
+		missing=""
+		for z in $ZONES; do
+			[ "$(soa_serial "$1" "$z")" = "$SERIAL" ] || missing="$missing $z"
+		done
+		[ -z "$missing" ] && return 0
 		sleep 0.1
 	done
+	plog "$1 does not serve:$missing"
+	return 1
+}
+
+# A secondary loads every zone; a failed first transfer would otherwise be
+# retried only after a minute or more.
+secondary_settle() {
+	local i z missing
+	for i in $(seq 60); do
+		missing=""
+		for z in $ZONES; do
+			[ "$(soa_serial 127.0.0.1 "$z")" = "$SERIAL" ] || missing="$missing $z"
+		done
+		[ -z "$missing" ] && return 0
+		if [ $((i % 5)) = 0 ]; then
+			for z in $missing; do rndc retransfer "$z" >/dev/null 2>&1; done
+		fi
+		sleep 0.2
+	done
+	plog "zones not transferred:$missing"
 	return 1
 }
 
@@ -688,8 +723,9 @@ prov_neko_base() {
 	BG=""
 	bg apache2 start_daemon /etc/init.d/apache2 start
 	bg sendmail start_daemon /etc/init.d/sendmail start
-	wait_soa 192.0.2.10 nekodojo.test 20 || { plog "charon's named not answering"; return 1; }
+	wait_soa 192.0.2.10 20 || { plog "charon's named not answering"; return 1; }
 	start_daemon /etc/init.d/named start
+	secondary_settle || return 1
 	bg_wait
 }
 
@@ -698,8 +734,9 @@ prov_ns3() {
 	rm -f /tmp/tester.pub
 	BG=""
 	bg sendmail start_daemon /etc/init.d/sendmail start
-	wait_soa 192.0.2.10 nekodojo.test 20 || { plog "charon's named not answering"; return 1; }
+	wait_soa 192.0.2.10 20 || { plog "charon's named not answering"; return 1; }
 	start_daemon /etc/init.d/named start
+	secondary_settle || return 1
 	bg_wait
 }
 
@@ -723,21 +760,28 @@ __provision() {
 
 # Run inside the client once every host is provisioned: DNS agrees everywhere.
 __settle() {
-	local z s a ok i
-	for i in $(seq 100); do
+	local z s a ok i t0=$SECONDS
+	exec 2>>/var/log/lab-provision.log
+	for i in $(seq 150); do
 		ok=1
 		for z in $ZONES; do
 			for a in 192.0.2.10 192.0.2.20 192.0.2.30; do
-				s=$(dig +norec +short +time=1 +tries=1 @"$a" "$z" SOA 2>/dev/null | awk '{ print $3 }')
+				s=$(soa_serial "$a" "$z")
 				[ "$s" = "$SERIAL" ] || { ok=0; break 2; }
 			done
 		done
-		if [ $ok = 1 ] && [ "$(dig +short +time=1 +tries=1 @127.0.0.1 www.alice.test A)" = 192.0.2.10 ]; then
-			return 0
+		if [ $ok = 1 ]; then
+			s=$(dig +short +time=1 +tries=1 @127.0.0.1 www.alice.test A 2>&1)
+			if [ "$s" = 192.0.2.10 ]; then
+				plog "DNS settled after $i rounds, $((SECONDS - t0)) s" >&2
+				return 0
+			fi
+			z=www.alice.test a=resolver
 		fi
+		[ $((i % 10)) = 1 ] && plog "settle round $i ($((SECONDS - t0)) s): $z at $a says '$s'" >&2
 		sleep 0.1
 	done
-	echo "DNS did not settle: zone $z at $a says '$s'" >&2
+	plog "DNS did not settle: $z at $a says '$s'" >&2
 	return 1
 }
 
