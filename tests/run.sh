@@ -1,0 +1,40 @@
+#!/bin/bash
+# tests/run.sh [tNNNN-name.sh...] -- run the test scripts (all tests/t[0-9]*.sh
+# in order by default) and end with one line "N passed, N failed".
+# The lab is brought up when `lab.sh status` says it is not; it is left up.
+cd "$(dirname "$0")" || exit 2
+TESTS=$(pwd)
+
+if [ $# -gt 0 ]; then
+	scripts=("$@")
+else
+	scripts=(t[0-9]*.sh)
+fi
+scripts=("${scripts[@]##*/}")
+
+if ! ./lab/lab.sh status >/dev/null 2>&1; then
+	./lab/lab.sh up || { echo "# lab.sh up failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+passed=0 failed=0 broken=""
+for t in "${scripts[@]}"; do
+	[ -f "$TESTS/$t" ] || { echo "# no such test script: $t"; failed=$((failed + 1)); continue; }
+	echo "# $t"
+	out=$(mktemp)
+	bash "$TESTS/$t" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^# passed [0-9]+ failed [0-9]+$' "$out" | tail -n 1)
+	rm -f "$out"
+	if [ -n "$line" ]; then
+		set -- $line
+		passed=$((passed + $3))
+		failed=$((failed + $5))
+		if [ "$rc" != 0 ] && [ "$5" = 0 ]; then failed=$((failed + 1)); broken="$broken $t"; fi
+	else
+		failed=$((failed + 1))
+		broken="$broken $t"
+	fi
+done
+[ -n "$broken" ] && echo "# scripts that died or exited non-zero without a failed test:$broken"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
