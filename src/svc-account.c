@@ -87,11 +87,11 @@ parse_user(struct user_info *u, struct strbuf *raw)
 	u->group_line = xstrdup(parts[3]);
 	u->uid_owner = xstrdup(parts[4]);
 	u->uid_owner[strcspn(u->uid_owner, "\n")] = '\0';
+	u->passwd = xstrdup(parts[0]);
 	memset(raw->buf, 0, raw->len);	/* it held the hash */
-	if (parts[0][0] == '\0')
+	if (u->passwd[0] == '\0')
 		return 0;
 	u->found = 1;
-	u->passwd = xstrdup(parts[0]);
 	if (split_colon(u->passwd, f, 7) != 7)
 		return -1;
 	u->name = f[0], u->uid = f[2], u->gid = f[3], u->gecos = f[4];
