@@ -92,7 +92,7 @@ apex_sound(const struct zone *z, struct strbuf *err)
 
 /* old serial -> new serial: forward, and forward at all when records changed */
 static int
-serial_sound(const struct zone *a, const struct zone *b, int need_bump, struct strbuf *err)
+serial_sound(const struct zone *a, const struct zone *b, int flags, struct strbuf *err)
 {
 	uint32_t s0 = 0, s1 = 0;
 	size_t i;
@@ -103,7 +103,7 @@ serial_sound(const struct zone *a, const struct zone *b, int need_bump, struct s
 	for (i = 0; same && i < a->n; i++)
 		same = !strcmp(a->rr[i].rdata, b->rr[i].rdata) && a->rr[i].ttl == b->rr[i].ttl &&
 		    !strcmp(a->rr[i].owner, b->rr[i].owner) && !strcmp(a->rr[i].type, b->rr[i].type);
-	if ((s0 != s1 && !serial_gt(s1, s0)) || (need_bump && !same && s0 == s1)) {
+	if ((s0 != s1 && !serial_gt(s1, s0)) || ((flags & ZONE_CHECK_BUMP) && !same && s0 == s1)) {
 		strbuf_addf(err, "%s: the serial must go forward: %lu -> %lu", a->label,
 		    (unsigned long)s0, (unsigned long)s1);
 		return -1;
@@ -129,7 +129,7 @@ changes_in_place(const struct zone *z, const struct prep *p, size_t n, struct st
 
 static int
 check_zones(const struct zone *a, const struct zone *b, const struct zone_change *c,
-    size_t n, int need_bump, struct strbuf *err)
+    size_t n, int flags, struct strbuf *err)
 {
 	struct prep *p = zone_prep_all(a, c, n, err);
 	char **ka = NULL, **kb = NULL;
@@ -141,7 +141,8 @@ check_zones(const struct zone *a, const struct zone *b, const struct zone_change
 	ka = unnamed_keys(a, p, n, &na);
 	kb = unnamed_keys(b, p, n, &nb);
 	if (!keys_compare(a->label, ka, na, kb, nb, err) && !apex_sound(b, err) &&
-	    !serial_sound(a, b, need_bump, err) && !changes_in_place(b, p, n, err))
+	    !serial_sound(a, b, flags, err) &&
+	    (!(flags & ZONE_CHECK_IN_PLACE) || !changes_in_place(b, p, n, err)))
 		r = 0;
 	keys_free(ka, na);
 	keys_free(kb, nb);
@@ -152,7 +153,7 @@ check_zones(const struct zone *a, const struct zone *b, const struct zone_change
 int
 zone_check_texts(const char *label, const char *origin, const char *old_text, size_t old_len,
     const char *new_text, size_t new_len, const struct zone_change *c, size_t n,
-    int need_bump, struct strbuf *err)
+    int flags, struct strbuf *err)
 {
 	struct zone a = ZONE_INIT, b = ZONE_INIT;
 	struct strbuf newlabel = STRBUF_INIT;
@@ -163,7 +164,7 @@ zone_check_texts(const char *label, const char *origin, const char *old_text, si
 	    !zone_parse(&b, newlabel.buf, origin, new_text, new_len, err)) {
 		free(b.label);
 		b.label = xstrdup(label);
-		r = check_zones(&a, &b, c, n, need_bump, err);
+		r = check_zones(&a, &b, c, n, flags, err);
 	}
 	zone_release(&a);
 	zone_release(&b);
@@ -176,5 +177,15 @@ zone_check_edit(const char *label, const char *origin, const char *old_text,
     size_t old_len, const char *new_text, size_t new_len,
     const struct zone_change *c, size_t n, struct strbuf *err)
 {
-	return zone_check_texts(label, origin, old_text, old_len, new_text, new_len, c, n, 1, err);
+	return zone_check_texts(label, origin, old_text, old_len, new_text, new_len, c, n,
+	    ZONE_CHECK_BUMP | ZONE_CHECK_IN_PLACE, err);
+}
+
+int
+zone_check_revert(const char *label, const char *origin, const char *old_text,
+    size_t old_len, const char *new_text, size_t new_len,
+    const struct zone_change *c, size_t n, struct strbuf *err)
+{
+	return zone_check_texts(label, origin, old_text, old_len, new_text, new_len, c, n,
+	    ZONE_CHECK_BUMP, err);
 }

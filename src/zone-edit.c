@@ -656,7 +656,7 @@ zone_edit(const struct zone *z, const struct zone_change *c, size_t n,
 	if (applied >= 0 && edits_apply(z, &e, out, err) < 0)
 		applied = -1;
 	if (applied > 0 && zone_check_texts(z->label, z->origin, z->text, z->len, out->buf, out->len,
-	    c, n, b != NULL, err) < 0)
+	    c, n, (b ? ZONE_CHECK_BUMP : 0) | ZONE_CHECK_IN_PLACE, err) < 0)
 		applied = -1;
 	edits_release(&e);
 	zone_prep_free(p, n);

@@ -21,6 +21,8 @@ int zone_names_rr(const struct prep *p, const struct zone_rr *rr);
 int zone_in_place(const struct zone *z, const struct prep *p, struct strbuf *err);
 int zone_check_texts(const char *label, const char *origin, const char *old_text,
     size_t old_len, const char *new_text, size_t new_len, const struct zone_change *c,
-    size_t n, int need_bump, struct strbuf *err);
+    size_t n, int flags, struct strbuf *err);
+#define ZONE_CHECK_BUMP		0x1	/* changed records need a serial gone forward */
+#define ZONE_CHECK_IN_PLACE	0x2	/* every change must be in place */
 
 #endif

@@ -452,15 +452,18 @@ zone_parse(struct zone *z, const char *label, const char *origin,
 {
 	struct zparse p;
 	struct zone blank = ZONE_INIT;
+	const char *nl;
 	int r;
 
 	*z = blank;
 	z->label = xstrdup(label);
 	z->origin = name_of("", origin, strlen(origin));
-	z->text = xstrndup(text, len);
+	z->text = xmalloc(len + 1);
+	memcpy(z->text, text, len);
+	z->text[len] = '\0';
 	z->len = len;
-	z->crlf = memchr(text, '\n', len) && ((const char *)memchr(text, '\n', len) > text) &&
-	    ((const char *)memchr(text, '\n', len))[-1] == '\r';
+	nl = memchr(text, '\n', len);
+	z->crlf = nl && nl > text && nl[-1] == '\r';
 	memset(&p, 0, sizeof(p));
 	p.z = z;
 	p.err = err;

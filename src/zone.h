@@ -176,6 +176,15 @@ int zone_check_edit(const char *label, const char *origin, const char *old_text,
     size_t old_len, const char *new_text, size_t new_len,
     const struct zone_change *c, size_t n, struct strbuf *err);
 
+/*
+ * The same for undoing: new_text may differ from old_text only in records
+ * the changes name (they go back to what they were before the changes), and
+ * the serial must go forward; the changes need not be in place.
+ */
+int zone_check_revert(const char *label, const char *origin, const char *old_text,
+    size_t old_len, const char *new_text, size_t new_len,
+    const struct zone_change *c, size_t n, struct strbuf *err);
+
 /* TTL text ("3600", "1h30m", "1w") to seconds; -1 when not a TTL */
 long zone_parse_ttl(const char *s, size_t len);
 

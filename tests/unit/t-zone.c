@@ -411,6 +411,7 @@ test_batch_bumps_once(void)
 	struct zone_bump b = { .today = 20261124 };
 	struct strbuf out = STRBUF_INIT, again = STRBUF_INIT, err = STRBUF_INIT;
 	uint32_t serial = 0;
+	char *p;
 
 	CHECK_INT(load(&z, "basic.zone", "alice.test"), 0);
 	CHECK_INT(zone_change_in_place(&z, &prep_batch[2], &err), 0);
@@ -429,6 +430,26 @@ test_batch_bumps_once(void)
 	CHECK_INT(zone_soa_serial(&z2, &serial), 0);
 	CHECK_INT(b.new_serial, serial);
 	zone_release(&z2);
+	/* rollback: the original text, a serial past the one served */
+	{
+		struct strbuf back = STRBUF_INIT;
+
+		slurp("basic.zone", &back);
+		p = strstr(back.buf, "2026112401");
+		memcpy(p, "2026112403", 10);
+		CHECK_INT(zone_check_revert("db", "alice.test", out.buf, out.len, back.buf, back.len,
+		    prep_batch, 4, &err), 0);
+		CHECK_INT(zone_check_edit("db", "alice.test", out.buf, out.len, back.buf, back.len,
+		    prep_batch, 4, &err), -1);
+		p = strstr(back.buf, "ftp 3600");
+		memcpy(p, "ftp 3601", 8);
+		strbuf_reset(&err);
+		CHECK_INT(zone_check_revert("db", "alice.test", out.buf, out.len, back.buf, back.len,
+		    prep_batch, 4, &err), -1);
+		CHECK_STR(err.buf, "db: the edit would remove a record no step planned: "
+		    "ftp.alice.test. 3600 IN CNAME www.alice.test.");
+		strbuf_release(&back);
+	}
 	/* killed half way: only the rest is applied, one bump */
 	CHECK_INT(zone_edit(&z, prep_batch, 2, &b, &out, &err), 2);
 	CHECK_INT(zone_parse(&z2, "basic.zone", "alice.test", out.buf, out.len, &err), 0);
