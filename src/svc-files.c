@@ -40,6 +40,7 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	strlist_push(argv, "-aHAX");
 	strlist_push(argv, "--numeric-ids");
 	strlist_push(argv, "--delete");
+	strlist_push(argv, "--mkpath");	/* a DocumentRoot outside the home may lack its parents */
 	strlist_push(argv, "--stats");
 	if (dry_run)
 		strlist_push(argv, "--dry-run");
