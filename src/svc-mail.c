@@ -94,6 +94,12 @@ mail_mode(struct step_ctx *ctx, enum mail_mode *mode)
 	*mode = ctx->a->mail;
 	if (*mode != MAIL_AUTO)
 		return 0;
+	/* decided once at phase1.6: after phase1.8 the old table forwards everything */
+	if (ctx->f->j && journal_kv_get(ctx->f->j, ctx->a->name, "mail.mode", &fwd) == 1) {
+		*mode = strcmp(fwd.buf, "forwarded") == 0 ? MAIL_FORWARDED : MAIL_LOCAL;
+		strbuf_release(&fwd);
+		return 0;
+	}
 	if (maps_load(ctx, ctx->f->cf->from, &m) < 0)
 		return -1;
 	*mode = virtuser_mail_mode(&m.v, ctx->a->name, &ctx->a->domains, &m.local) ==
@@ -131,6 +137,9 @@ mode_probe(struct step_ctx *ctx)
 
 	if (mail_mode(ctx, &mode) < 0)
 		return PROBE_ERROR;
+	if (!ctx->dry_run && ctx->f->j)
+		journal_kv_set(ctx->f->j, ctx->a->name, "mail.mode",
+		    mode == MAIL_FORWARDED ? "forwarded" : "local");
 	strbuf_addstr(&ctx->detail, mode == MAIL_FORWARDED ?
 	    "mail is forwarded: the spool steps are skipped, the forwarding lines move" :
 	    "mail is delivered locally: the spool moves");
@@ -307,7 +316,8 @@ test_address(struct step_ctx *ctx, struct maps *m, struct strbuf *out)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (m->v.lines[idx[i]].key[0] != '@') {
+		if (m->v.lines[idx[i]].key[0] != '@' &&
+		    virtuser_domain_in(virtuser_key_domain(m->v.lines[idx[i]].key), &ctx->a->domains)) {
 			strbuf_addstr(out, m->v.lines[idx[i]].key);
 			break;
 		}

@@ -79,7 +79,8 @@ notice_send(struct step_ctx *ctx, const char *subject, const char *body)
 		format_time_iso(when, sizeof when, now_seconds());
 		sent_key(&key, ctx->def->id);
 		journal_kv_set(ctx->f->j, ctx->a->name, key.buf, when);
-		strbuf_addf(&ctx->detail, "notice to %s accepted", ctx->a->owner);
+		strbuf_addf(&ctx->detail, "%snotice to %s accepted", ctx->detail.len ? "; " : "",
+		    ctx->a->owner);
 	}
 	strbuf_release(&msg);
 	strbuf_release(&err);
