@@ -188,8 +188,8 @@ plan_mover(struct check *ck, const struct host *h, int is_old)
 	}
 	for (i = 0; i < ck->n_accts; i++)
 		add_item(p, 'u', ck->accts[i]->name, "home of", ck->accts[i]);
-	if (is_old && ck->f->cf->to->rsync_to)
-		add_item(p, 'r', ck->f->cf->to->rsync_to, "rsync-to", NULL);
+	if (is_old)
+		add_item(p, 'r', config_rsync_dest(ck->f->cf), "rsync-to", NULL);
 	else if (!is_old && h->home)
 		add_item(p, 's', h->home, "home", NULL);
 }

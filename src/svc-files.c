@@ -51,7 +51,7 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 		strlist_pushf(argv, "--exclude=%s", ctx->a->rsync_exclude.v[i]);
 	strlist_push(argv, "--");
 	strlist_push(argv, src);
-	strlist_pushf(argv, "%s:%s", cf->to->rsync_to, dst);
+	strlist_pushf(argv, "%s:%s", config_rsync_dest(cf), dst);
 }
 
 static long long

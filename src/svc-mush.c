@@ -315,7 +315,7 @@ copy_old_to_new(struct step_ctx *ctx, const char *src, const char *dst)
 	struct strbuf to = STRBUF_INIT, err = STRBUF_INIT;
 	int r;
 
-	strbuf_addf(&to, "%s:%s", ctx->f->cf->to->rsync_to, dst);
+	strbuf_addf(&to, "%s:%s", config_rsync_dest(ctx->f->cf), dst);
 	argv[7] = to.buf;
 	r = remote_capture(ctx->f, ctx->f->cf->from, argv, NULL, &err);
 	if (r != 0)

@@ -47,13 +47,16 @@ test_body_() {
 # Run a body with xtrace on, all output into $TEST_OUT.
 test_run_() {
 	local rc
+	# the trace goes to its own fd, so a body's "2>err" captures only the command's stderr
 	{
+		BASH_XTRACEFD=7
 		PS4='+ '
 		set -x
 		test_body_ "$1"
 		rc=$?
 		{ set +x; } 2>/dev/null
-	} >"$TEST_OUT" 2>&1 </dev/null
+		unset BASH_XTRACEFD
+	} >"$TEST_OUT" 2>&1 7>>"$TEST_OUT" </dev/null
 	if [ -n "$test_cleanup_" ]; then
 		{ eval "$test_cleanup_"; } >>"$TEST_OUT" 2>&1 </dev/null
 		test_cleanup_=
