@@ -24,9 +24,23 @@ test_expect_success 'root ssh from the client to every server, host keys checked
 	test "$(lab client $SSH alice@charon.nekodojo.test whoami)" = alice
 '
 
-test_expect_success 'charon reaches neko-base as root (rsync path)' '
+test_expect_success 'charon reaches neko-base as root (rsync path), sftp works' '
 	test "$(lab charon $SSH root@192.0.2.20 hostname)" = neko-base &&
-	test "$(lab charon $SSH root@neko-base.nekodojo.test hostname)" = neko-base
+	test "$(lab charon $SSH root@neko-base.nekodojo.test hostname)" = neko-base &&
+	echo "ls /home/alice" | lab client sftp -b - -o BatchMode=yes alice@192.0.2.10 >sftp.out &&
+	test_grep public_html sftp.out
+'
+
+test_expect_success 'apache modules and rndc on every server' '
+	for h in charon neko-base; do
+		lab $h apache2ctl -M >mods.$h 2>&1 &&
+		for m in userdir cgid proxy proxy_http; do
+			test_grep " ${m}_module" mods.$h || return 1
+		done
+	done &&
+	for h in charon neko-base ns3 client; do
+		lab $h rndc status | grep -q "server is up and running" || return 1
+	done
 '
 
 test_expect_success 'charon serves every seed VirtualHost' '
@@ -54,6 +68,12 @@ test_expect_success 'mail to alice@alice.test lands in charon spool' '
 	tag=t0000-alice-$$-$(date +%s) &&
 	send_mail 192.0.2.10 alice@alice.test $tag &&
 	wait_in_spool charon alice $tag 20
+'
+
+test_expect_success 'ns3 relays mail from the lab (the notices path)' '
+	tag=t0000-relay-$$-$(date +%s) &&
+	send_mail 192.0.2.30:25 alice@alice.test $tag &&
+	wait_in_spool charon alice $tag 30
 '
 
 test_expect_success 'mail to carol@carol.test is forwarded to the owners spool on ns3' '

@@ -515,7 +515,7 @@ __hostinit() {
 		$0 = "lab-init $ARGV[0]";
 		$SIG{TERM} = sub {
 			kill "TERM", -1;
-			for (1 .. 60) {
+			for (1 .. 20) {
 				1 while waitpid(-1, WNOHANG) > 0;
 				exit 0 if waitpid(-1, WNOHANG) < 0;
 				select(undef, undef, undef, 0.05);
@@ -873,7 +873,7 @@ host_down() {
 		for i in $(seq 60); do
 			pids=$(ip netns pids "$LAB-$h" 2>/dev/null)
 			[ -z "$pids" ] && break
-			[ "$i" -ge 50 ] && kill -KILL $pids 2>/dev/null
+			[ "$i" -ge 40 ] && kill -KILL $pids 2>/dev/null
 			sleep 0.05
 		done
 	fi
