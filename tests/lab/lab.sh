@@ -317,6 +317,8 @@ write_sendmail() {
 		ns3) echo owners.test ;;
 		esac
 	} >"$L/etc/mail/local-host-names"
+	printf '%s\n' "# /etc/aliases (ferry lab)" "mailer-daemon: postmaster" "postmaster: root" \
+		"hostmaster: root" "webmaster: root" "abuse: root" "nobody: root" >"$L/etc/aliases"
 	mkdir -p "$L/adm/mail"
 	{
 		echo "# /usr/local/adm/mail/virtusertable -- address<TAB>delivery"
@@ -407,7 +409,6 @@ write_client_files() {
 		printf 'connect wizard %s\n' "$MUX_PASSWORD" >"$D/$g.connect"
 		chmod 600 "$D/$g.connect"
 	done
-	install -m 600 "$ROOT/keys/lab_ed25519" "$D/tester_ed25519"
 }
 
 # --- network and namespaces -----------------------------------------------------
