@@ -246,6 +246,9 @@ write_apache() {
 		</Directory>
 	</IfModule>
 	EOF
+	# The default site must not claim HOST.nekodojo.test (the global ServerName),
+	# or it would shadow the VirtualHost that names it (charon's nekodojo.test).
+	sed -i 's/^\(\s*\)#\?ServerName .*/\1ServerName localhost/' "$L/etc/apache2/sites-available/000-default.conf"
 	echo "<html><body><h1>$h.$DOMAIN</h1><p>default page served by $h</p></body></html>" \
 		>"$L/var/www/html/index.html"
 	mkdir -p "$L/adm/apache"
