@@ -154,12 +154,21 @@ require_lab() {
 	exit 1
 }
 
+# lab_reset : back to the seed world (for scripts that change it; takes ~7 s)
+lab_reset() {
+	"$LAB_SH" reset >"$TRASH_DIR/.lab-reset.log" 2>&1 || {
+		cat "$TRASH_DIR/.lab-reset.log"
+		return 1
+	}
+}
+
 # lab HOST CMD... : run CMD inside a lab host (stdin passed through)
 lab() {
 	"$LAB_SH" exec "$@"
 }
 
-# ferry_client ARGS... : the freshly built /ferry/ferry in the client, seed ferry.conf
+# ferry_client ARGS... : the freshly built /ferry/ferry in the client, with
+# -c $FERRY_CONF (default /root/lab/ferry.conf, the seed world's)
 ferry_client() {
 	lab client /ferry/ferry -c "$FERRY_CONF" "$@"
 }

@@ -49,7 +49,8 @@ test_expect_success 'charon serves every seed VirtualHost' '
 	fetch_pinned 192.0.2.10 dave.test / | grep -q dave-index-v1 &&
 	fetch_pinned 192.0.2.10 static.dave.test / | grep -q dave-static-v1 &&
 	fetch_pinned 192.0.2.10 nekodojo.test / | grep -q nekodojo-www-v1 &&
-	fetch_pinned 192.0.2.10 www.nekodojo.test / | grep -q nekodojo-www-v1
+	fetch_pinned 192.0.2.10 www.nekodojo.test / | grep -q nekodojo-www-v1 &&
+	fetch_pinned 192.0.2.10 charon.nekodojo.test / | grep -q nekodojo-www-v1
 '
 
 test_expect_success 'the CGI page is generated, ~alice is served by userdir' '
