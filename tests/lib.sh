@@ -212,8 +212,9 @@ wait_in_spool() {
 }
 
 # mush_talk ADDR PORT 'line'... : connect from the client, send each line,
-# print what the game answered during MUSH_WAIT seconds (default 2),
-# telnet negotiation and carriage returns stripped
+# print what the game answered during MUSH_WAIT seconds (default 3; a QUIT
+# among the lines ends it as soon as the game hangs up), telnet negotiation
+# and carriage returns stripped
 mush_talk() {
 	local a=$1 p=$2
 	shift 2
@@ -227,5 +228,5 @@ mush_talk() {
 		for l in "$@"; do printf "%s\r\n" "$l" >&3; sleep 0.2; done
 		wait "$r"
 		exit 0
-	' mush_talk "$a" "$p" "${MUSH_WAIT:-2}" "$@" | LC_ALL=C tr -d '\000-\010\013-\037\177-\377'
+	' mush_talk "$a" "$p" "${MUSH_WAIT:-3}" "$@" | LC_ALL=C tr -d '\000-\010\013-\037\177-\377'
 }

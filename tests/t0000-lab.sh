@@ -102,9 +102,9 @@ test_expect_success 'the client resolver recurses to the lab servers' '
 '
 
 test_expect_success 'both games answer with their banners' '
-	MUSH_WAIT=1 mush_talk 192.0.2.10 2860 >banner.bob &&
+	MUSH_WAIT=2 mush_talk 192.0.2.10 2860 >banner.bob &&
 	test_grep "Welcome to TinyMUX" banner.bob &&
-	MUSH_WAIT=1 mush_talk 192.0.2.10 2861 >banner.dave &&
+	MUSH_WAIT=2 mush_talk 192.0.2.10 2861 >banner.dave &&
 	test_grep "Welcome to TinyMUX" banner.dave
 '
 

@@ -450,7 +450,7 @@ host_start() {
 
 host_wait() {
 	local h=$1 i
-	for i in $(seq 100); do
+	for i in $(seq 400); do
 		if [ -e "$ROOT/$h/tmp/.lab-ready" ] && hostenter "$h" test -e /etc/lab-host 2>/dev/null; then
 			return 0
 		fi
@@ -615,7 +615,7 @@ make_game() {	# USER PORT NAME
 	sed -i -e "s/^port .*/port $port/" -e "s/^mud_name .*/mud_name $name/" "$g/netmux.conf"
 	start_daemon runuser -u "$u" -- sh -c "cd $g && ./Startmux"
 	wait_tcp 127.0.0.1 "$port" 15 || return 1
-	mux_session 127.0.0.1 "$port" 3 "connect wizard $MUX_PASSWORD" \
+	mux_session 127.0.0.1 "$port" 10 "connect wizard $MUX_PASSWORD" \
 		"&LABMARK me=$u-labmark-$SERIAL" "@dump" "QUIT" >"/tmp/lab-mux-$u.log" 2>&1
 	grep -q 'Dumping' "/tmp/lab-mux-$u.log"
 }
