@@ -178,6 +178,8 @@ plan_mover(struct check *ck, const struct host *h, int is_old)
 	if (ck->services & SVC_MAIL) {
 		add_item(p, 'p', h->mta == MTA_POSTFIX ? "postfix" : "sendmail", "mta", NULL);
 		add_item(p, 'p', h->mta == MTA_POSTFIX ? "postmap" : "makemap", "mta", NULL);
+		/* the spool moves under the dotlock procmail honours */
+		add_item(p, 'p', "lockfile", "mail spool", NULL);
 		add_item(p, 'd', h->mta == MTA_POSTFIX ? "master" : "sendmail|sendmail-mta", "mta",
 		    NULL);
 		if (h->mta_reload.n)
