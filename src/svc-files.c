@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "downtime.h"
 #include "edit.h"
 #include "fault.h"
 #include "web.h"
@@ -247,7 +248,7 @@ final_apply(struct step_ctx *ctx)
 	if (sync_home(ctx, 0, &st) < 0)
 		return -1;
 	note_pass(ctx, "final pass", &st);
-	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "files.end",
+	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_FILES_END,
 	    now_seconds(), ctx->detail.buf);
 }
 
