@@ -6,6 +6,7 @@
  */
 #include "fuzz.h"
 #include "vhost.h"
+#include "config.h"
 #include "log.h"
 
 static const char user[] = "alice";
@@ -62,7 +63,9 @@ edit_block(const struct vhost_file *vf, size_t i, unsigned op)
 	struct vhost_file nv = VHOST_FILE_INIT;
 	struct strbuf out = STRBUF_INIT, again = STRBUF_INIT;
 	const struct vhost_block *b = &vf->blocks[i];
-	const char *name = op & 4 && b->aliases.n ? b->aliases.v[0] : "fz.alice.test";
+	/* ferry only ever passes names that ferry.conf validated */
+	const char *name = op & 4 && b->aliases.n && valid_domain_name(b->aliases.v[0]) ?
+	    b->aliases.v[0] : "fz.alice.test";
 	int r = do_edit(vf, i, op, name, &out);
 
 	if (r == 0)

@@ -348,9 +348,10 @@ section_header(struct pctx *p, char *s, int line)
 			sd = &sec_defs[i];
 	if (sd == NULL)
 		conf_error(p, line, "unknown section [%s]", trim(s + 1));
-	else if (w.n > 2)
+	else if (w.n > 2) {
 		conf_error(p, line, "a section header is [KIND] or [KIND NAME]");
-	else if (check_section_name(p, sd, w.n > 1 ? w.v[1] : NULL, line) == 0)
+		sd = NULL;	/* no section was added: drop its keys */
+	} else if (check_section_name(p, sd, w.n > 1 ? w.v[1] : NULL, line) == 0)
 		add_section(p, sd, w.n > 1 ? w.v[1] : NULL, line);
 	else
 		sd = NULL;
