@@ -50,6 +50,12 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes");
 	for (i = 0; i < ctx->a->rsync_exclude.n; i++)
 		strlist_pushf(argv, "--exclude=%s", ctx->a->rsync_exclude.v[i]);
+	/* svc-mush's backups of the save (prep.8, phase1.4) exist only on the
+	   new host: --delete must keep them */
+	if ((ctx->a->services & SVC_MUSH) && ctx->a->mush_dir && ctx->a->mush_save) {
+		strlist_pushf(argv, "--filter=P /%s/%s.ferry-*", ctx->a->mush_dir, ctx->a->mush_save);
+		strlist_pushf(argv, "--filter=P /%s/%s.synced-*", ctx->a->mush_dir, ctx->a->mush_save);
+	}
 	strlist_push(argv, "--");
 	strlist_push(argv, src);
 	strlist_pushf(argv, "%s:%s", config_rsync_dest(cf), dst);

@@ -377,6 +377,9 @@ save_apply(struct step_ctx *ctx)
 		strbuf_addf(&sub, "%s/", dst.buf);
 		r = copy_old_to_new(ctx, src.buf, sub.buf);
 	}
+	/* rsync of a folder gives dst the source folder's mode: make it private again */
+	if (r == 0 && host_sh(ctx, ctx->f->cf->to, "chmod 0700 \"$1\"", args, NULL) != 0)
+		r = step_error(ctx, "cannot make %s private", dst.buf);
 	if (r == 0 && flat.len)
 		journal_kv_set(ctx->f->j, ctx->a->name, "mush.backup.flat", flat.buf);
 	if (r == 0) {
@@ -500,7 +503,8 @@ start_apply(struct step_ctx *ctx)
 	backup_dir(&dst, ctx, "synced");
 	args[0] = src.buf;
 	args[1] = dst.buf;
-	r = host_sh(ctx, h, "cp -a \"$1\" \"$2\"", args, NULL);
+	/* a backup: private, as prep.8's (cp -a would keep the save's mode) */
+	r = host_sh(ctx, h, "cp -a \"$1\" \"$2\" && chmod 0700 \"$2\"", args, NULL);
 	strbuf_release(&src);
 	if (r != 0) {
 		strbuf_release(&dst);
