@@ -50,6 +50,10 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes");
 	for (i = 0; i < ctx->a->rsync_exclude.n; i++)
 		strlist_pushf(argv, "--exclude=%s", ctx->a->rsync_exclude.v[i]);
+	/* prep.8's save backups exist only on the new host: --delete must spare them */
+	if ((ctx->a->services & SVC_MUSH) && ctx->a->mush_dir && ctx->a->mush_save)
+		strlist_pushf(argv, "--filter=P /%s/%s.ferry-*", ctx->a->mush_dir,
+		    ctx->a->mush_save);
 	strlist_push(argv, "--");
 	strlist_push(argv, src);
 	strlist_pushf(argv, "%s:%s", cf->to->rsync_to, dst);
