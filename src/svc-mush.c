@@ -412,7 +412,8 @@ save_verify(struct step_ctx *ctx)
 		    file_sum(ctx, ctx->f->cf->to, copy.buf, &b) < 0 || strcmp(a.buf, b.buf) != 0)
 			r = step_error(ctx, "the copy %s differs from %s", copy.buf, flat.buf);
 		else
-			strbuf_addf(&ctx->detail, "; sha256 %.16s matches", a.buf);
+			strbuf_addf(&ctx->detail, "%ssha256 %.16s matches", ctx->detail.len ? "; " : "",
+			    a.buf);
 	}
 	strbuf_release(&dir);
 	strbuf_release(&flat);
