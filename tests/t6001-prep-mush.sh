@@ -72,6 +72,13 @@ test_expect_success 'prep.8: the backup'\''s flatfile is the dump taken on charo
 	lab neko-base grep -aq "bob-labmark-2026112501" "$backup/$(basename "$(cat flats)")"
 '
 
+test_expect_success 'the backup survives the next home pass (phase1.presync, rsync --delete)' '
+	ferry_client run --yes --step phase1.presync bob >out 2>err &&
+	lab neko-base test -s "$backup/$(basename "$(cat flats)")" &&
+	ferry_client verify bob >verify.out 2>&1 &&
+	test_grep "^bob: prep.8: verified: sha256 [0-9a-f]* matches" verify.out
+'
+
 test_expect_success 'status: prep.7 and prep.8 done; the old game still answers on charon' '
 	ferry_client status --json bob >status.json &&
 	python3 -c "import json,sys; s={x[\"id\"]: x[\"state\"] for x in json.load(open(sys.argv[1]))[\"accounts\"][0][\"steps\"]}; assert s[\"prep.7\"] == s[\"prep.8\"] == \"done\", s" status.json &&
