@@ -60,7 +60,8 @@ test_expect_success 'prep.8: a dated backup folder beside mush-save on neko-base
 	lab neko-base sh -c "ls -d $GAME/data.ferry-*" >backups &&
 	test "$(wc -l <backups)" = 1 &&
 	backup=$(cat backups) &&
-	lab neko-base test -d $GAME/data
+	lab neko-base test -d $GAME/data &&
+	test "$(lab neko-base stat -c "%U %a" "$backup")" = "bob 700"
 '
 
 test_expect_success 'prep.8: the backup'\''s flatfile is the dump taken on charon, marker and all' '
