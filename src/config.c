@@ -533,6 +533,7 @@ host_defaults(struct host *h)
 	struct strbuf sb = STRBUF_INIT;
 
 	h->local = h->ssh && strcmp(h->ssh, "local") == 0;
+	h->rsync_to_set = h->rsync_to != NULL;
 	if (h->rsync_to == NULL && h->address) {
 		strbuf_addf(&sb, "root@%s", h->address);
 		h->rsync_to = strbuf_detach(&sb);
@@ -778,4 +779,17 @@ account_zone_of(const struct account *a, const char *name)
 		}
 	}
 	return best;
+}
+
+/*
+ * Where the old host's rsync connects: CONTRACT.md shows rsync-to in the old
+ * host's section naming the new host; in the new host's section (or its
+ * default root@ADDRESS) it says how that host is reached.
+ */
+const char *
+config_rsync_dest(const struct config *cf)
+{
+	if (cf->from->rsync_to_set)
+		return cf->from->rsync_to;
+	return cf->to->rsync_to;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "downtime.h"
 #include "edit.h"
 #include "fault.h"
 #include "web.h"
@@ -56,7 +57,7 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 		    ctx->a->mush_save);
 	strlist_push(argv, "--");
 	strlist_push(argv, src);
-	strlist_pushf(argv, "%s:%s", cf->to->rsync_to, dst);
+	strlist_pushf(argv, "%s:%s", config_rsync_dest(cf), dst);
 }
 
 static long long
@@ -252,7 +253,7 @@ final_apply(struct step_ctx *ctx)
 	if (sync_home(ctx, 0, &st) < 0)
 		return -1;
 	note_pass(ctx, "final pass", &st);
-	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "files.end",
+	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_FILES_END,
 	    now_seconds(), ctx->detail.buf);
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "downtime.h"
 #include "edit.h"
 #include "mail.h"
 #include "mbox.h"
@@ -520,7 +521,7 @@ spool_apply(struct step_ctx *ctx)
 		return -1;
 	strbuf_addf(&ctx->detail, "%zu %smessages moved", n, late ? "late " : "");
 	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id,
-	    late ? "mail.end" : "mail.start", now_seconds(), ctx->detail.buf);
+	    late ? EV_MAIL_END : EV_MAIL_START, now_seconds(), ctx->detail.buf);
 }
 
 /* the old spool holds nothing the new one lacks */

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "downtime.h"
 #include "edit.h"
 
 #define GAME_UP_SECONDS 30
@@ -315,7 +316,7 @@ copy_old_to_new(struct step_ctx *ctx, const char *src, const char *dst)
 	struct strbuf to = STRBUF_INIT, err = STRBUF_INIT;
 	int r;
 
-	strbuf_addf(&to, "%s:%s", ctx->f->cf->to->rsync_to, dst);
+	strbuf_addf(&to, "%s:%s", config_rsync_dest(ctx->f->cf), dst);
 	argv[7] = to.buf;
 	r = remote_capture(ctx->f, ctx->f->cf->from, argv, NULL, &err);
 	if (r != 0)
@@ -457,7 +458,7 @@ freeze_apply(struct step_ctx *ctx)
 			strbuf_addstr(&ctx->detail, "freeze announced; the game keeps running");
 		return r;
 	}
-	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.start", now_seconds(),
+	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_START, now_seconds(),
 	    "stop on the old host");
 	if (game_stop(ctx, old) < 0)
 		return -1;
@@ -512,7 +513,7 @@ start_apply(struct step_ctx *ctx)
 		strbuf_release(&dst);
 		return -1;
 	}
-	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.end", now_seconds(),
+	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_END, now_seconds(),
 	    "the game answers on the new host");
 	strbuf_addf(&ctx->detail, "the game answers on %s:%d; synced save kept in %s", h->name,
 	    ctx->a->mush_port, dst.buf);
@@ -562,13 +563,13 @@ close_apply(struct step_ctx *ctx)
 	strbuf_release(&say);
 	if (r == 0) {
 		sleep(2);
-		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.start",
+		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_START,
 		    now_seconds(), "stop on the old host");
 		r = game_stop(ctx, ctx->f->cf->from);
 	}
 	/* announce mode: the players' window closes when the new game answers */
 	if (r == 0 && game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
-		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.end",
+		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_END,
 		    now_seconds(), "the game answers on the new host");
 	return r;
 }
