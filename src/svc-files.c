@@ -29,7 +29,7 @@ home_of(struct strbuf *sb, const struct host *h, const struct account *a)
 	strbuf_addf(sb, "%s/%s", h->home, a->name);
 }
 
-/* rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids, deletions */
+/* rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids, holes, deletions */
 static void
 rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const char *dst,
     int dry_run)
@@ -40,6 +40,7 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	strlist_push(argv, "rsync");
 	strlist_push(argv, "-aHAX");
 	strlist_push(argv, "--numeric-ids");
+	strlist_push(argv, "--sparse");	/* holes stay holes: a 64 MB image of zeros is not 64 MB */
 	strlist_push(argv, "--delete");
 	strlist_push(argv, "--mkpath");	/* a DocumentRoot outside the home may lack its parents */
 	strlist_push(argv, "--stats");

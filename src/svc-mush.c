@@ -357,12 +357,14 @@ static int
 save_apply(struct step_ctx *ctx)
 {
 	struct strbuf flat = STRBUF_INIT, src = STRBUF_INIT, dst = STRBUF_INIT, sub = STRBUF_INIT;
-	const char *args[] = { NULL, NULL };
+	const char *args[] = { NULL, ctx->a->name, NULL };
 	int r;
 
 	backup_dir(&dst, ctx, "ferry");
 	args[0] = dst.buf;
-	if (host_sh(ctx, ctx->f->cf->to, "mkdir -p \"$1\" && chmod 0700 \"$1\"", args, NULL) != 0)
+	/* the game's owner keeps the backup: it lies in their home */
+	if (host_sh(ctx, ctx->f->cf->to,
+	    "mkdir -p \"$1\" && chown \"$2:\" \"$1\" && chmod 0700 \"$1\"", args, NULL) != 0)
 		return step_error(ctx, "cannot create %s", dst.buf);
 	if (ctx->a->mush_admin) {
 		if ((r = take_flatfile(ctx, &flat)) == 0) {
@@ -416,7 +418,8 @@ save_verify(struct step_ctx *ctx)
 		    file_sum(ctx, ctx->f->cf->to, copy.buf, &b) < 0 || strcmp(a.buf, b.buf) != 0)
 			r = step_error(ctx, "the copy %s differs from %s", copy.buf, flat.buf);
 		else
-			strbuf_addf(&ctx->detail, "; sha256 %.16s matches", a.buf);
+			strbuf_addf(&ctx->detail, "%ssha256 %.16s matches", ctx->detail.len ? "; " : "",
+			    a.buf);
 	}
 	strbuf_release(&dir);
 	strbuf_release(&flat);
