@@ -10,6 +10,7 @@
 
 #include "fault.h"
 #include "steps.h"
+#include "web-watch.h"
 
 void
 step_ctx_init(struct step_ctx *ctx, struct ferry *f, struct account *a,
@@ -152,6 +153,21 @@ apply_and_verify(struct step_ctx *ctx, const struct step_ops *ops)
 	return 0;
 }
 
+/* the same, with the site watched while the step may disturb it (web-watch.h) */
+static int
+apply_and_verify_watched(struct step_ctx *ctx, const struct step_ops *ops)
+{
+	struct web_watch w;
+	int r;
+
+	if (!web_watch_wanted(ctx->def, ctx->a))
+		return apply_and_verify(ctx, ops);
+	web_watch_start(ctx, &w);
+	r = apply_and_verify(ctx, ops);
+	web_watch_stop(ctx, &w);
+	return r;
+}
+
 static int
 fail_step(struct step_ctx *ctx, const char *why)
 {
@@ -204,7 +220,7 @@ run_step(struct ferry *f, struct account *a, const struct step_def *d,
 			break;
 		}
 		info("%s: %s: %s", a->name, d->id, d->title);
-		if (apply_and_verify(&ctx, ops) < 0) {
+		if (apply_and_verify_watched(&ctx, ops) < 0) {
 			status = fail_step(&ctx, "step failed");
 			break;
 		}
