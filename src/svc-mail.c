@@ -288,10 +288,9 @@ switch_probe(struct step_ctx *ctx)
 {
 	int pending = 0;
 
+	/* in a dry run this one call also writes both hosts' diffs */
 	if (switch_maps(ctx, 0, &pending) < 0)
 		return PROBE_ERROR;
-	if (ctx->dry_run && pending)
-		switch_maps(ctx, 0, &pending);
 	return pending ? PROBE_TODO : PROBE_DONE;
 }
 
