@@ -38,3 +38,29 @@ journal_sum() {
 	lab client sh -c 'cd /root/lab && for f in ferry.db ferry.db-wal; do
 		if [ -e "$f" ]; then sha256sum "$f"; else echo "none $f"; fi; done'
 }
+
+# save_files HOST SUFFIX PATH... : copies of PATH on HOST as HOST.BASENAME.SUFFIX
+save_files() {
+	local h=$1 s=$2 p
+	shift 2
+	for p in "$@"; do
+		lab "$h" cat "$p" >"$h.${p##*/}.$s" || return 1
+	done
+}
+
+# same_files HOST A B PATH... : the copies taken as A and as B are equal
+same_files() {
+	local h=$1 a=$2 b=$3 p
+	shift 3
+	for p in "$@"; do
+		test_cmp "$h.${p##*/}.$a" "$h.${p##*/}.$b" || return 1
+	done
+}
+
+MAIL_FILES="/usr/local/adm/mail/virtusertable /etc/mail/local-host-names"
+WEB_FILES="/usr/local/adm/apache/virtual.conf"
+
+# zone_serial ADDR ZONE : the SOA serial ADDR serves
+zone_serial() {
+	dig_at "$1" "$2" SOA | awk '{ print $3 }'
+}
