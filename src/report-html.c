@@ -60,9 +60,9 @@ static const char page_css[] =
 	".bar{stroke:#fff;stroke-width:.5}"
 	".bar.done{fill:#3a7bd5}.bar.skipped{fill:#b0b8c4}.bar.running{fill:#f0a030}"
 	".bar.waiting{fill:#d8c060}.bar.pending{fill:#ccc}.bar.failed{fill:#d62728}"
-	".downtime{fill:#ff9800;fill-opacity:.35;stroke:#e65100;stroke-dasharray:3 2}"
+	".downtime{fill:#ff9800;fill-opacity:.55;stroke:#e65100;stroke-dasharray:3 2}"
 	".downtime.open{fill:#d62728}"
-	"svg text.barlabel{fill:#fff;font-size:10px}"
+	"svg text.barlabel{fill:#fff;font-size:9px}"
 	".legend span{display:inline-block;margin-right:14px}"
 	".legend i{display:inline-block;width:12px;height:12px;margin-right:4px;"
 	"vertical-align:-2px}";
@@ -246,9 +246,9 @@ bar(struct strbuf *o, const struct scale *sc, const struct step_view *s, double 
 
 	if (w < MIN_BAR_W)
 		w = MIN_BAR_W;
-	strbuf_addf(o, "<rect class=\"bar %s\" data-step=\"%s\" x=\"%.1f\" y=\"0\" "
+	strbuf_addf(o, "<rect class=\"bar %s\" data-step=\"%s\" x=\"%.1f\" y=\"4\" "
 	    "width=\"%.1f\" height=\"%d\"><title>%s %s, %.1f s",
-	    step_state_name(s->rec.state), s->def->id, x, w, LANE_H, s->def->id,
+	    step_state_name(s->rec.state), s->def->id, x, w, LANE_H - 8, s->def->id,
 	    step_state_name(s->rec.state), step_end(s, now) - s->rec.started);
 	if (why && *why) {
 		strbuf_addstr(o, ": ");
@@ -256,7 +256,7 @@ bar(struct strbuf *o, const struct scale *sc, const struct step_view *s, double 
 	}
 	strbuf_addstr(o, "</title></rect>");
 	if (w > 7.0 * strlen(s->def->id))
-		strbuf_addf(o, "<text class=\"barlabel\" x=\"%.1f\" y=\"14\">%s</text>", x + 3,
+		strbuf_addf(o, "<text class=\"barlabel\" x=\"%.1f\" y=\"13\">%s</text>", x + 3,
 		    s->def->id);
 }
 
@@ -287,12 +287,13 @@ lane(struct strbuf *o, const struct scale *sc, const struct acct_view *v, enum l
 	strbuf_addf(o, " &#183; %s</text>", lanes[l].name);
 	strbuf_addf(o, "<rect class=\"lane-bg\" x=\"%d\" y=\"0\" width=\"%d\" height=\"%d\"/>",
 	    LABEL_W, PLOT_W, LANE_H);
-	for (i = 0; i < v->n_steps; i++)
-		if (v->steps[i].rec.started > 0 && step_in_lane(v->steps[i].def, l))
-			bar(o, sc, &v->steps[i], now);
+	/* windows behind the bars: the steps that made them stay readable */
 	for (i = 0; i < v->n_win; i++)
 		if (v->win[i].kind == lanes[l].dt)
 			window_rect(o, sc, &v->win[i]);
+	for (i = 0; i < v->n_steps; i++)
+		if (v->steps[i].rec.started > 0 && step_in_lane(v->steps[i].def, l))
+			bar(o, sc, &v->steps[i], now);
 	strbuf_addstr(o, "</g>\n");
 }
 
@@ -340,7 +341,7 @@ legend(struct strbuf *o)
 	static const char *const items[][2] = {
 		{ "#3a7bd5", "done" }, { "#b0b8c4", "skipped" }, { "#f0a030", "running" },
 		{ "#d8c060", "waiting" }, { "#d62728", "failed" },
-		{ "rgba(255,152,0,.35)", "downtime window" },
+		{ "rgba(255,152,0,.55)", "downtime window" },
 	};
 	size_t i;
 
