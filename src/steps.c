@@ -182,7 +182,7 @@ run_step(struct ferry *f, struct account *a, const struct step_def *d,
 {
 	const struct step_ops *ops = service_step(d->id);
 	struct step_ctx ctx;
-	int status = EXIT_OK, pr;
+	int status = EXIT_OK, pr, r;
 
 	if (ops == NULL || ops->probe == NULL || ops->apply == NULL) {
 		error("%s: %s: no driver carries out this step yet", a->name, d->id);
@@ -220,7 +220,10 @@ run_step(struct ferry *f, struct account *a, const struct step_def *d,
 			break;
 		}
 		info("%s: %s: %s", a->name, d->id, d->title);
-		if (apply_and_verify_watched(&ctx, ops) < 0) {
+		log_live("%s  %s  %s ...", a->name, d->id, d->title);
+		r = apply_and_verify_watched(&ctx, ops);
+		log_live_clear();
+		if (r < 0) {
 			status = fail_step(&ctx, "step failed");
 			break;
 		}

@@ -47,6 +47,8 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	if (dry_run)
 		strlist_push(argv, "--dry-run");
 	strlist_push(argv, "--itemize-changes");
+	if (log_live_on())
+		strlist_push(argv, "--info=progress2");	/* for the live line */
 	strlist_push(argv, "-e");
 	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes");
 	for (i = 0; i < ctx->a->rsync_exclude.n; i++)
@@ -103,6 +105,18 @@ is_itemize_line(const char *p)
 	return p[11] == ' ';
 }
 
+/* progress2 records end in \r and may precede an itemized name on its line */
+static const char *
+after_progress(const char *line)
+{
+	const char *p, *start = line;
+
+	for (p = line; *p && *p != '\n'; p++)
+		if (*p == '\r')
+			start = p + 1;
+	return start;
+}
+
 static long long
 itemized_lines(const char *out)
 {
@@ -110,8 +124,40 @@ itemized_lines(const char *out)
 	const char *p;
 
 	for (p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		n += is_itemize_line(p);
+		n += is_itemize_line(after_progress(p));
 	return n;
+}
+
+/* what the live line shows while rsync runs */
+struct rsync_live {
+	struct step_ctx *ctx;
+	double t0;
+	char last[96];	/* the latest progress2 record, kept across chunks */
+	size_t len;
+};
+
+/*
+ * --info=progress2 writes "  1,234,567  45%  1.23MB/s  0:00:01 (xfr#3, ...)"
+ * records ended by \r; each complete one updates the live line.
+ */
+static void
+rsync_progress(const char *buf, size_t len, void *arg)
+{
+	struct rsync_live *l = arg;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] != '\r' && buf[i] != '\n') {
+			if (l->len + 1 < sizeof l->last)
+				l->last[l->len++] = buf[i];
+			continue;
+		}
+		l->last[l->len] = '\0';
+		if (strchr(l->last, '%'))
+			log_live("%s  %s  rsync %s  [%.0f s]", l->ctx->a->name, l->ctx->def->id,
+			    l->last + strspn(l->last, " "), now_seconds() - l->t0);
+		l->len = 0;
+	}
 }
 
 /* one pass of src/ (on the old host) to dst/ (on the new); 0 ok, -1 failed */
@@ -122,9 +168,14 @@ rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run, 
 	struct strlist argv = STRLIST_INIT;
 	struct child c = CHILD_INIT;
 	double t0 = now_seconds();
+	struct rsync_live live = { .ctx = ctx, .t0 = t0 };
 	int r;
 
 	rsync_argv(&argv, ctx, src, dst, dry_run, reverse);
+	if (log_live_on()) {
+		c.on_stdout = rsync_progress;
+		c.on_stdout_arg = &live;
+	}
 	c.argv = (const char *const *)argv.v;
 	r = remote_run(ctx->f, ctx->f->cf->from, &c);
 	st->seconds = now_seconds() - t0;
