@@ -20,7 +20,7 @@ sums_of() {
 }
 
 test_expect_success 'a fresh seed world (lab reset)' '
-	"$LAB_SH" reset >reset.log 2>&1 || { tail -n 20 reset.log; false; }
+	lab_reset
 '
 
 test_expect_success 'prep.1: a uid taken by someone else on the new host fails naming both' '

@@ -10,7 +10,7 @@ require_lab
 VCONF=/usr/local/adm/apache/virtual.conf
 
 test_expect_success 'a fresh seed world (lab reset); alice'\''s account and home on neko-base' '
-	"$LAB_SH" reset >reset.log 2>&1 || { tail -n 20 reset.log; false; } &&
+	lab_reset &&
 	ferry_client run --step prep.1 alice >out 2>err &&
 	ferry_client run --step prep.2 alice >>out 2>>err
 '

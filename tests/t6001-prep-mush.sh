@@ -21,7 +21,7 @@ watch_port() {
 }
 
 test_expect_success 'a fresh seed world (lab reset); bob'\''s account and home on neko-base' '
-	"$LAB_SH" reset >reset.log 2>&1 || { tail -n 20 reset.log; false; } &&
+	lab_reset &&
 	ferry_client run --step prep.1 bob >out 2>err &&
 	ferry_client run --step prep.2 bob >>out 2>>err &&
 	lab neko-base test -x $GAME/Startmux

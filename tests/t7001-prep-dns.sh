@@ -29,7 +29,7 @@ serials() {
 }
 
 test_expect_success 'a fresh seed world (lab reset); alice.test with $TTL 60' '
-	"$LAB_SH" reset >reset.log 2>&1 || { tail -n 20 reset.log; false; } &&
+	lab_reset &&
 	lab charon sed -i -e "s/^\\\$TTL 5\$/\$TTL 60/" -e "s/2026112501/2026112502/" \
 		$ZDIR/db.alice.test &&
 	lab charon rndc reload alice.test >/dev/null &&

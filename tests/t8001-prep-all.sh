@@ -46,7 +46,7 @@ all_prep_done() {
 }
 
 test_expect_success 'a fresh seed world (lab reset)' '
-	"$LAB_SH" reset >reset.log 2>&1 || { tail -n 20 reset.log; false; }
+	lab_reset
 '
 
 test_expect_success 'run --until prep --all --yes: exit 0, every applicable prep step done' '
