@@ -38,6 +38,22 @@ test_expect_success 'prep.1: the name taken there with another uid fails naming 
 	lab neko-base userdel carol
 '
 
+test_expect_success 'prep.1: the primary gid held by another group there fails naming both' '
+	lab neko-base groupadd -g 2001 zedgrp &&
+	test_expect_code 1 ferry_client run --step prep.1 alice 2>err &&
+	test_grep "^ferry: alice: prep.1: .*gid 2001 of alice.s group alice is taken there by group zedgrp" err &&
+	! lab neko-base getent passwd alice &&
+	lab neko-base groupdel zedgrp
+'
+
+test_expect_success 'prep.1: sshd there denying the user fails the verification, naming sshd' '
+	lab neko-base sh -c "echo DenyUsers carol >>/etc/ssh/sshd_config.d/lab.conf" &&
+	test_expect_code 1 ferry_client run --step prep.1 carol 2>err &&
+	test_grep "^ferry: carol: prep.1: neko-base: sshd DenyUsers names carol" err &&
+	lab neko-base sed -i "/^DenyUsers carol\$/d" /etc/ssh/sshd_config.d/lab.conf &&
+	! lab neko-base grep -q DenyUsers /etc/ssh/sshd_config.d/lab.conf
+'
+
 test_expect_success 'prep.1: same getent lines and groups on both hosts, the hash equal' '
 	ferry_client run --step prep.1 alice dave carol >out 2>err &&
 	for u in alice dave carol; do
