@@ -32,7 +32,7 @@ home_of(struct strbuf *sb, const struct host *h, const struct account *a)
 /* rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids, holes, deletions */
 static void
 rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const char *dst,
-    int dry_run)
+    int dry_run, int progress)
 {
 	struct config *cf = ctx->f->cf;
 	size_t i;
@@ -46,6 +46,8 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	strlist_push(argv, "--stats");
 	if (dry_run)
 		strlist_push(argv, "--dry-run");
+	if (progress)
+		strlist_push(argv, "--info=progress2");
 	strlist_push(argv, "--itemize-changes");
 	strlist_push(argv, "-e");
 	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes");
@@ -106,6 +108,31 @@ itemized_lines(const char *out)
 	return n;
 }
 
+/* rsync's --info=progress2 lines start with \r; only they reach the terminal */
+struct progress {
+	int in_line;
+	int shown;
+};
+
+static void
+show_progress(const char *buf, size_t len, void *arg)
+{
+	struct progress *p = arg;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\r')
+			p->in_line = 1;
+		else if (buf[i] == '\n')
+			p->in_line = 0;
+		if (p->in_line) {
+			fputc(buf[i], stderr);
+			p->shown = 1;
+		}
+	}
+	fflush(stderr);
+}
+
 /* one pass of src/ (on the old host) to dst/ (on the new); 0 ok, -1 failed */
 static int
 rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run,
@@ -113,12 +140,19 @@ rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run,
 {
 	struct strlist argv = STRLIST_INIT;
 	struct child c = CHILD_INIT;
+	struct progress prog = { 0, 0 };
 	double t0 = now_seconds();
-	int r;
+	int progress = !dry_run && log_level >= LOG_NORMAL && isatty(2), r;
 
-	rsync_argv(&argv, ctx, src, dst, dry_run);
+	rsync_argv(&argv, ctx, src, dst, dry_run, progress);
+	if (progress) {
+		c.on_stdout = show_progress;
+		c.on_stdout_arg = &prog;
+	}
 	c.argv = (const char *const *)argv.v;
 	r = remote_run(ctx->f, ctx->f->cf->from, &c);
+	if (prog.shown)
+		fputc('\n', stderr);
 	st->seconds = now_seconds() - t0;
 	st->files = stat_number(c.out.buf, "Number of regular files transferred");
 	st->bytes = stat_number(c.out.buf, "Total transferred file size");
