@@ -114,6 +114,8 @@ struct config {
  * config_free() afterwards either way.
  */
 int config_load(struct config *cf, const char *path);
+/* the same over text (len bytes) as if it were the file path; for fuzzing */
+int config_parse_text(struct config *cf, const char *path, const char *text, size_t len);
 void config_free(struct config *cf);
 struct host *config_host(const struct config *cf, const char *name);
 struct account *config_account(const struct config *cf, const char *name);
