@@ -55,7 +55,7 @@ test_expect_success 'prep.1: sshd there denying the user fails the verification,
 '
 
 test_expect_success 'prep.1: same getent lines and groups on both hosts, the hash equal' '
-	ferry_client run --step prep.1 alice dave carol >out 2>err &&
+	ferry_client -v run --step prep.1 alice dave carol >out 2>&1 &&
 	for u in alice dave carol; do
 		lab charon getent passwd $u >old &&
 		lab neko-base getent passwd $u >new &&
@@ -64,6 +64,16 @@ test_expect_success 'prep.1: same getent lines and groups on both hosts, the has
 		lab charon getent shadow $u | cut -d: -f2 | grep -q "^\\$" &&
 		lab charon getent shadow $u | cut -d: -f2 |
 		lab neko-base sh -c "test \"\$(cat)\" = \"\$(getent shadow $u | cut -d: -f2)\"" || return 1
+	done
+'
+
+test_expect_success 'prep.1: the hash is in no command line shown by -v and not in the journal' '
+	test_grep "^ferry: neko-base: .*chpasswd" out &&
+	lab client sh -c "cat /root/lab/ferry.db*" >journal.db &&
+	for u in alice dave carol; do
+		lab charon sh -c "h=\$(getent shadow $u | cut -d: -f2); ! grep -aqF -- \"\$h\"" <out &&
+		lab charon sh -c "h=\$(getent shadow $u | cut -d: -f2); ! grep -aqF -- \"\$h\"" <journal.db ||
+		return 1
 	done
 '
 
