@@ -80,6 +80,21 @@ test_expect_success 'the backup survives the next home pass (phase1.presync, rsy
 	test_grep "^bob: prep.8: verified: sha256 [0-9a-f]* matches" verify.out
 '
 
+test_expect_success 'prep.8 without mush-admin: a copy of mush-save, with a warning' '
+	test_when_finished "lab client rm -f /root/lab/t6001.conf /root/lab/t6001.db" &&
+	lab client sh -c "sed -e \"/^mush-admin = bob.connect\\$/d\" \
+		-e \"s|^journal = .*|journal = /root/lab/t6001.db|\" /root/lab/ferry.conf >/root/lab/t6001.conf" &&
+	! lab client grep -q "^mush-admin = bob" /root/lab/t6001.conf &&
+	lab client /ferry/ferry -c /root/lab/t6001.conf run --step prep.8 bob >out 2>err &&
+	test_grep "bob: prep.8: no mush-admin: copying data of a running game, which may be inconsistent" err &&
+	lab neko-base sh -c "ls -d $GAME/data.ferry-*" >backups &&
+	test "$(wc -l <backups)" = 2 &&
+	copy=$(grep -vxF "$backup" backups) &&
+	lab charon sh -c "cd $GAME/data && sha256sum netmux.db" >old.sum &&
+	lab neko-base sh -c "cd $copy && sha256sum netmux.db" >new.sum &&
+	test_cmp old.sum new.sum
+'
+
 test_expect_success 'status: prep.7 and prep.8 done; the old game still answers on charon' '
 	ferry_client status --json bob >status.json &&
 	python3 -c "import json,sys; s={x[\"id\"]: x[\"state\"] for x in json.load(open(sys.argv[1]))[\"accounts\"][0][\"steps\"]}; assert s[\"prep.7\"] == s[\"prep.8\"] == \"done\", s" status.json &&
