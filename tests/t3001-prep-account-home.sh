@@ -78,6 +78,8 @@ test_expect_success 'prep.1: the hash is in no command line shown by -v and not 
 '
 
 test_expect_success 'prep.2: dave'\''s home arrives identical: names, types, links, sizes, sums' '
+	lab charon setfacl -m u:alice:r /home/dave/files/dir01/file0001.dat &&
+	lab charon setfattr -n user.ferry -v t3001 -- /home/dave/files/-rf &&
 	ferry_client run --step prep.2 alice dave >out 2>err &&
 	tree_of charon /home/dave >old.tree && tree_of neko-base /home/dave >new.tree &&
 	test_cmp old.tree new.tree &&
@@ -88,6 +90,16 @@ test_expect_success 'prep.2: dave'\''s home arrives identical: names, types, lin
 	sums_of charon /home/dave >old.sums && sums_of neko-base /home/dave >new.sums &&
 	test_cmp old.sums new.sums &&
 	test "$(wc -l <new.sums)" -gt 3000
+'
+
+test_expect_success 'prep.2: an ACL and an extended attribute arrive too' '
+	for h in charon neko-base; do
+		lab $h sh -c "cd /home/dave/files && getfacl -p dir01/file0001.dat && getfattr -d -- -rf" \
+			>acl.$h || return 1
+	done &&
+	test_cmp acl.charon acl.neko-base &&
+	test_grep "^user:alice:r--" acl.neko-base &&
+	test_grep "^user.ferry=\"t3001\"" acl.neko-base
 '
 
 test_expect_success 'prep.2: the sparse file stays sparse, hard links share one inode' '
