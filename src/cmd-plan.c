@@ -119,12 +119,31 @@ text_header(struct strbuf *out, const struct account *a, const struct step_view 
 	strbuf_addf(out, "]: %zu steps, %zu done, %zu skipped\n", n, done, skipped);
 }
 
+/* s, then blanks up to width */
+static void
+add_padded(struct strbuf *out, const char *s, size_t width)
+{
+	static const char blanks[] = "                                ";
+	size_t n = strlen(s), pad;
+
+	strbuf_add(out, s, n);
+	for (; n < width; n += pad) {
+		pad = width - n < sizeof blanks - 1 ? width - n : sizeof blanks - 1;
+		strbuf_add(out, blanks, pad);
+	}
+}
+
 static void
 text_step(struct strbuf *out, const struct plan_opts *o, const struct account *a,
     const struct step_view *v)
 {
-	strbuf_addf(out, "%-*s  %-14s  %-7s  %s %s", o->width, a->name, v->def->id,
-	    step_state_name(v->rec.state), v->def->tag, v->def->title);
+	/* by hand rather than "%-*s": printf's padding doubled plan's time at 10,000 accounts */
+	add_padded(out, a->name, (size_t)o->width + 2);
+	add_padded(out, v->def->id, 14 + 2);
+	add_padded(out, step_state_name(v->rec.state), 7 + 2);
+	strbuf_addstr(out, v->def->tag);
+	strbuf_addch(out, ' ');
+	strbuf_addstr(out, v->def->title);
 	if (v->rec.detail && v->rec.detail[0] && v->rec.state != STEP_PENDING)
 		strbuf_addf(out, " -- %s", v->rec.detail);
 	strbuf_addch(out, '\n');

@@ -250,19 +250,66 @@ trim(char *s)
 	return s;
 }
 
+/*
+ * Sections by kind and name through a small hash: a duplicate is found
+ * without comparing against every earlier section (10,000 accounts).
+ */
+static size_t
+sec_hash(enum sec_kind kind, const char *name)
+{
+	size_t h = 2166136261u ^ (size_t)kind;
+
+	for (; name && *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+static int
+sec_matches(const struct section *s, enum sec_kind kind, const char *name)
+{
+	if (s->kind != kind || s->ignored)
+		return 0;
+	return name == NULL || (s->name && strcmp(s->name, name) == 0);
+}
+
+static void
+sec_index_put(struct pctx *p, size_t i)
+{
+	size_t mask = p->sec_index_alloc - 1;
+	size_t h = sec_hash(p->secs[i].kind, p->secs[i].name) & mask;
+
+	while (p->sec_index[h])
+		h = (h + 1) & mask;
+	p->sec_index[h] = i + 1;
+}
+
+/* keeps the table at most half full */
+static void
+sec_index_add(struct pctx *p, size_t i)
+{
+	size_t k;
+
+	if (2 * (p->n + 1) > p->sec_index_alloc) {
+		free(p->sec_index);
+		p->sec_index_alloc = p->sec_index_alloc ? 2 * p->sec_index_alloc : 64;
+		p->sec_index = xcalloc(p->sec_index_alloc, sizeof *p->sec_index);
+		for (k = 0; k < i; k++)
+			if (!p->secs[k].ignored)
+				sec_index_put(p, k);
+	}
+	sec_index_put(p, i);
+}
+
 static struct section *
 find_section(struct pctx *p, enum sec_kind kind, const char *name)
 {
-	size_t i;
+	size_t mask = p->sec_index_alloc - 1, h, ix;
 
-	for (i = 0; i < p->n; i++) {
-		struct section *s = &p->secs[i];
-
-		if (s->kind != kind || s->ignored)
-			continue;
-		if (name == NULL || (s->name && strcmp(s->name, name) == 0))
-			return s;
-	}
+	if (p->sec_index_alloc == 0)
+		return NULL;
+	for (h = sec_hash(kind, name) & mask; (ix = p->sec_index[h]) != 0; h = (h + 1) & mask)
+		if (sec_matches(&p->secs[ix - 1], kind, name))
+			return &p->secs[ix - 1];
 	return NULL;
 }
 
@@ -321,7 +368,8 @@ add_section(struct pctx *p, const struct sec_def *sd, const char *name, int line
 		conf_error(p, line, "duplicate section %s (first on line %d)",
 		    sec_label(s, buf, sizeof buf), old_line);
 		s->ignored = 1;
-	}
+	} else
+		sec_index_add(p, p->n - 1);
 }
 
 /* returns the section keys now go to, or NULL to drop them */
@@ -617,6 +665,7 @@ pctx_free(struct pctx *p)
 		free(p->secs[i].name);
 	}
 	free(p->secs);
+	free(p->sec_index);
 }
 
 static FILE *

@@ -23,10 +23,22 @@ struct ferry {
 	struct config *cf;
 	struct journal *j;		/* NULL until a command opens it */
 	int dry_run;
+	/* rollback's choices: keep the old host's files as they were (no reverse
+	 * rsync), and remove the account from the new host */
+	int rollback_discard;
+	int rollback_remove_account;
 	/* ssh ControlMasters: one per host, in a private 0700 directory */
 	char *ctl_dir;
 	struct remote_conn *conns;
 	size_t n_conns;
+	/*
+	 * run --jobs: live files shared by accounts (vhosts, virtusertable, a
+	 * zone) are read, changed and reloaded under one flock on
+	 * JOURNAL.edit-lock, taken by edit_read() and dropped by the last
+	 * edit_release(), so a parallel account never loses another's update.
+	 */
+	int edit_lock_fd;		/* valid while edit_lock_depth > 0 */
+	int edit_lock_depth;
 };
 
 #define CMD_NEEDS_CONFIG	0x1

@@ -32,7 +32,7 @@ home_of(struct strbuf *sb, const struct host *h, const struct account *a)
 /* rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids, holes, deletions */
 static void
 rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const char *dst,
-    int dry_run)
+    int dry_run, int reverse)
 {
 	struct config *cf = ctx->f->cf;
 	size_t i;
@@ -47,19 +47,27 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	if (dry_run)
 		strlist_push(argv, "--dry-run");
 	strlist_push(argv, "--itemize-changes");
+	if (log_live_on())
+		strlist_push(argv, "--info=progress2");	/* for the live line */
 	strlist_push(argv, "-e");
 	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes");
 	for (i = 0; i < ctx->a->rsync_exclude.n; i++)
 		strlist_pushf(argv, "--exclude=%s", ctx->a->rsync_exclude.v[i]);
-	/* svc-mush's backups of the save (prep.8, phase1.4) exist only on the
-	   new host: --delete must keep them */
+	/* the game's backups (prep.8, phase1.4) live only on the new host: excluded,
+	   --delete spares them, and a rollback's pull does not carry them back */
 	if ((ctx->a->services & SVC_MUSH) && ctx->a->mush_dir && ctx->a->mush_save) {
-		strlist_pushf(argv, "--filter=P /%s/%s.ferry-*", ctx->a->mush_dir, ctx->a->mush_save);
-		strlist_pushf(argv, "--filter=P /%s/%s.synced-*", ctx->a->mush_dir, ctx->a->mush_save);
+		strlist_pushf(argv, "--exclude=/%s/%s.ferry-*", ctx->a->mush_dir, ctx->a->mush_save);
+		strlist_pushf(argv, "--exclude=/%s/%s.synced-*", ctx->a->mush_dir, ctx->a->mush_save);
 	}
 	strlist_push(argv, "--");
-	strlist_push(argv, src);
-	strlist_pushf(argv, "%s:%s", config_rsync_dest(cf), dst);
+	/* back (rollback): the old host pulls from the new one, the same way it pushed */
+	if (reverse) {
+		strlist_pushf(argv, "%s:%s", config_rsync_dest(cf), dst);
+		strlist_push(argv, src);
+	} else {
+		strlist_push(argv, src);
+		strlist_pushf(argv, "%s:%s", config_rsync_dest(cf), dst);
+	}
 }
 
 static long long
@@ -97,6 +105,18 @@ is_itemize_line(const char *p)
 	return p[11] == ' ';
 }
 
+/* progress2 records end in \r and may precede an itemized name on its line */
+static const char *
+after_progress(const char *line)
+{
+	const char *p, *start = line;
+
+	for (p = line; *p && *p != '\n'; p++)
+		if (*p == '\r')
+			start = p + 1;
+	return start;
+}
+
 static long long
 itemized_lines(const char *out)
 {
@@ -104,21 +124,58 @@ itemized_lines(const char *out)
 	const char *p;
 
 	for (p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		n += is_itemize_line(p);
+		n += is_itemize_line(after_progress(p));
 	return n;
+}
+
+/* what the live line shows while rsync runs */
+struct rsync_live {
+	struct step_ctx *ctx;
+	double t0;
+	char last[96];	/* the latest progress2 record, kept across chunks */
+	size_t len;
+};
+
+/*
+ * --info=progress2 writes "  1,234,567  45%  1.23MB/s  0:00:01 (xfr#3, ...)"
+ * records ended by \r; each complete one updates the live line.
+ */
+static void
+rsync_progress(const char *buf, size_t len, void *arg)
+{
+	struct rsync_live *l = arg;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] != '\r' && buf[i] != '\n') {
+			if (l->len + 1 < sizeof l->last)
+				l->last[l->len++] = buf[i];
+			continue;
+		}
+		l->last[l->len] = '\0';
+		if (strchr(l->last, '%'))
+			log_live("%s  %s  rsync %s  [%.0f s]", l->ctx->a->name, l->ctx->def->id,
+			    l->last + strspn(l->last, " "), now_seconds() - l->t0);
+		l->len = 0;
+	}
 }
 
 /* one pass of src/ (on the old host) to dst/ (on the new); 0 ok, -1 failed */
 static int
-rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run,
+rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run, int reverse,
     struct rsync_stats *st)
 {
 	struct strlist argv = STRLIST_INIT;
 	struct child c = CHILD_INIT;
 	double t0 = now_seconds();
+	struct rsync_live live = { .ctx = ctx, .t0 = t0 };
 	int r;
 
-	rsync_argv(&argv, ctx, src, dst, dry_run);
+	rsync_argv(&argv, ctx, src, dst, dry_run, reverse);
+	if (log_live_on()) {
+		c.on_stdout = rsync_progress;
+		c.on_stdout_arg = &live;
+	}
 	c.argv = (const char *const *)argv.v;
 	r = remote_run(ctx->f, ctx->f->cf->from, &c);
 	st->seconds = now_seconds() - t0;
@@ -147,7 +204,7 @@ add_stats(struct rsync_stats *sum, const struct rsync_stats *st)
 
 /* the home, then each DocumentRoot of the account's that lies outside it */
 static int
-sync_home(struct step_ctx *ctx, int dry_run, struct rsync_stats *sum)
+sync_dirs(struct step_ctx *ctx, int dry_run, int reverse, struct rsync_stats *sum)
 {
 	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
 	struct strlist roots = STRLIST_INIT;
@@ -160,20 +217,26 @@ sync_home(struct step_ctx *ctx, int dry_run, struct rsync_stats *sum)
 	strbuf_addch(&src, '/');
 	home_of(&dst, ctx->f->cf->to, ctx->a);
 	strbuf_addch(&dst, '/');
-	r = rsync_pass(ctx, src.buf, dst.buf, dry_run, &st);
+	r = rsync_pass(ctx, src.buf, dst.buf, dry_run, reverse, &st);
 	add_stats(sum, &st);
 	if (r == 0)
 		r = web_docroots_outside_home(ctx, &roots);
 	for (i = 0; r == 0 && i < roots.n; i++) {
 		strbuf_reset(&src);
 		strbuf_addf(&src, "%s/", roots.v[i]);
-		r = rsync_pass(ctx, src.buf, src.buf, dry_run, &st);
+		r = rsync_pass(ctx, src.buf, src.buf, dry_run, reverse, &st);
 		add_stats(sum, &st);
 	}
 	strlist_clear(&roots);
 	strbuf_release(&src);
 	strbuf_release(&dst);
 	return r;
+}
+
+static int
+sync_home(struct step_ctx *ctx, int dry_run, struct rsync_stats *sum)
+{
+	return sync_dirs(ctx, dry_run, 0, sum);
 }
 
 static void
@@ -259,10 +322,32 @@ final_apply(struct step_ctx *ctx)
 	    now_seconds(), ctx->detail.buf);
 }
 
+/*
+ * phase1.3 undone: what the owner changed on the new host since the final
+ * pass goes back to the old one (the game was stopped there by phase1.4's
+ * undo), unless rollback --discard keeps the old host's files as they were.
+ */
+static int
+final_undo(struct step_ctx *ctx)
+{
+	struct rsync_stats st;
+
+	if (ctx->f->rollback_discard) {
+		strbuf_addf(&ctx->detail, "changes made on %s since the final pass discarded",
+		    ctx->f->cf->to->name);
+		return 0;
+	}
+	if (sync_dirs(ctx, 0, 1, &st) < 0)
+		return -1;
+	strbuf_addf(&ctx->detail, "back from %s: %lld files, %lld bytes in %.1f s",
+	    ctx->f->cf->to->name, st.files, st.bytes, st.seconds);
+	return 0;
+}
+
 static const struct step_ops files_steps[] = {
 	{ "prep.2", files_probe, first_pass, files_verify, NULL },
 	{ "phase1.presync", files_probe, presync_apply, NULL, NULL },
-	{ "phase1.3", files_probe, final_apply, files_verify, NULL },
+	{ "phase1.3", files_probe, final_apply, files_verify, final_undo },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

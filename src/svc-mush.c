@@ -469,15 +469,24 @@ freeze_apply(struct step_ctx *ctx)
 	return 0;
 }
 
+/* the game back on the old host, with the save phase1.3's undo carried back */
 static int
 freeze_undo(struct step_ctx *ctx)
 {
-	if (ctx->a->mush_freeze == FREEZE_ANNOUNCE)
-		return 0;
+	const struct host *old = ctx->f->cf->from;
+
 	if (game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
 		return step_error(ctx, "the game still runs on %s; undo phase1.4 first",
 		    ctx->f->cf->to->name);
-	return start_and_wait(ctx, ctx->f->cf->from);
+	if (game_answers(old->address, ctx->a->mush_port)) {
+		strbuf_addf(&ctx->detail, "the game still runs on %s", old->name);
+		return 0;
+	}
+	if (start_and_wait(ctx, old) < 0)
+		return -1;
+	strbuf_addf(&ctx->detail, "the game answers on %s:%d again", old->name,
+	    ctx->a->mush_port);
+	return 0;
 }
 
 /* phase1.4: keep the synced save, then start the game on the new host */
@@ -534,10 +543,35 @@ start_verify(struct step_ctx *ctx)
 	return 0;
 }
 
+/*
+ * The new host's game stops; in announce mode an old game still running
+ * stops too, so that phase1.3's undo can carry the new host's save back
+ * under no running game, and phase1.1's undo starts it on the old host.
+ */
 static int
 start_undo(struct step_ctx *ctx)
 {
-	return game_stop(ctx, ctx->f->cf->to);
+	const struct host *old = ctx->f->cf->from;
+
+	if (game_answers(ctx->f->cf->to->address, ctx->a->mush_port) &&
+	    game_stop(ctx, ctx->f->cf->to) < 0)
+		return -1;
+	strbuf_addf(&ctx->detail, "stopped on %s", ctx->f->cf->to->name);
+	if (ctx->a->mush_freeze == FREEZE_ANNOUNCE && !ctx->f->rollback_discard &&
+	    game_answers(old->address, ctx->a->mush_port)) {
+		if (game_stop(ctx, old) < 0)
+			return -1;
+		strbuf_addf(&ctx->detail, " and on %s until the save is back", old->name);
+	}
+	return 0;
+}
+
+/* phase2.4 undone: the game starts on the old host again at phase1.1's undo */
+static int
+close_undo(struct step_ctx *ctx)
+{
+	strbuf_addstr(&ctx->detail, "the game restarts on the old host with phase1.1");
+	return 0;
 }
 
 /* phase2.4: the announce mode's end on the old host */
@@ -591,7 +625,7 @@ static const struct step_ops mush_steps[] = {
 	{ "prep.8", save_probe, save_apply, save_verify, NULL },
 	{ "phase1.1", freeze_probe, freeze_apply, NULL, freeze_undo },
 	{ "phase1.4", start_probe, start_apply, start_verify, start_undo },
-	{ "phase2.4", close_probe, close_apply, close_verify, NULL },
+	{ "phase2.4", close_probe, close_apply, close_verify, close_undo },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
