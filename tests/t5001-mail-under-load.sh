@@ -69,6 +69,7 @@ test_expect_success 'the cut-over runs while the sender sends every 0.2 s' '
 	ferry_client run --yes alice >run.out 2>run.err
 	rc=$? && touch stop && wait && test $rc = 0 &&
 	test_grep "^alice: phase1.7: done" run.out &&
+	test_grep "^alice: phase1.10: done: [1-9][0-9]* late messages moved" run.out &&
 	test_grep "^alice: phase2.3: done" run.out
 '
 
