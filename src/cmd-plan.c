@@ -267,6 +267,8 @@ plan_accounts(struct ferry *f, struct plan_opts *o, struct account **accts, size
 	size_t i, nv;
 	int rc = EXIT_OK;
 
+	if (n > 1 && journal_preload(f->j) < 0)	/* one read, not one per step */
+		return EXIT_FAIL;
 	if (o->json)
 		strbuf_addstr(&out, "{\"accounts\": [");
 	for (i = 0; i < n && rc == EXIT_OK; i++) {
