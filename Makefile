@@ -17,6 +17,9 @@ LAB = tests/lab/lab.sh
 DEPS_BUILD = gcc make pkg-config libsqlite3-dev libcurl4-openssl-dev libldns-dev
 DEPS_LAB = openssh-server openssh-client rsync apache2 sendmail m4 swaks bind9 bind9-utils \
 	bind9-dnsutils tinymux netcat-openbsd rsyslog curl procps iproute2 perl acl attr ldnsutils
+# the report's test renders its page in headless Chromium; make bench times with time(1)
+# and fills a journal with sqlite3
+DEPS_TEST = chromium sqlite3 time
 
 all: ferry
 
@@ -41,7 +44,7 @@ unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
 deps:
-	@scripts/deps.sh $(DEPS_BUILD) $(DEPS_LAB)
+	@scripts/deps.sh $(DEPS_BUILD) $(DEPS_LAB) $(DEPS_TEST)
 
 check: deps
 	$(MAKE) ferry
