@@ -142,10 +142,10 @@ bench_account() {
 
 # best of 7 runs of the command, in seconds, wall and CPU (user+sys)
 best_time() {
-	local i best=99 cpu=99 w c
+	local i best=99 cpu=99 w c t=$WORK/time.out
 	for i in 1 2 3 4 5 6 7; do
-		read -r w c < <( { /usr/bin/time -f '%e %U %S' "$@" >/dev/null 2>/dev/null; } 2>&1 |
-			awk '{ printf "%s %.2f\n", $1, $2 + $3 }')
+		/usr/bin/time -o "$t" -f '%e %U %S' "$@" >/dev/null 2>&1 || return 1
+		read -r w c < <(awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$t")
 		best=$(awk -v a="$best" -v b="$w" 'BEGIN { print (b < a) ? b : a }')
 		cpu=$(awk -v a="$cpu" -v b="$c" 'BEGIN { print (b < a) ? b : a }')
 	done
@@ -153,7 +153,7 @@ best_time() {
 }
 
 bench_scale() {
-	local d=$WORK/scale conf w c what
+	local d=$top/$WORK/scale conf w c what
 	mkdir -p "$d" && conf=$d/ferry.conf
 	bench/gen-config.sh tests/lab/ferry.conf 10000 acct >"$conf" &&
 		sed -i "s|^\[migration\]|[migration]\njournal = $d/ferry.db|" "$conf" || return 1
@@ -173,7 +173,7 @@ bench_scale() {
 		fi
 		for cmd in plan "status --json"; do
 			# shellcheck disable=SC2086
-			read -r w c < <(best_time ./ferry -c "$conf" $cmd)
+			read -r w c < <(best_time ./ferry -c "$conf" $cmd) || return 1
 			say "3: $cmd, $what: best of 7: wall $w s, cpu $c s"
 			verdict "3. $cmd over 10,000 accounts, $what (wall)" "$w" "< 0.2 s" "x < 0.2"
 		done
