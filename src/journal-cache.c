@@ -16,13 +16,18 @@ struct jstep {
 	struct step_record rec;
 };
 
+struct jev {
+	char *account;
+	long long id;
+	struct journal_event e;
+};
+
 struct jcache {
 	struct jstep *steps;
 	size_t n_steps;
 	size_t *slot;		/* open addressing: 1 + index into steps, 0 empty */
 	size_t n_slots;		/* a power of two */
-	char **ev_account;	/* events ordered by account, at, id */
-	struct journal_event *ev;
+	struct jev *ev;		/* ordered by account, at, id */
 	size_t n_ev;
 };
 
@@ -87,12 +92,27 @@ load_steps(struct journal *j, struct jcache *c)
 	return rc == SQLITE_DONE ? 0 : jdb_error(j, "read steps");
 }
 
+/* account, at, id: journal_events()'s order; sorted here, SQLite's ORDER BY cost 3x */
+static int
+cmp_jev(const void *x, const void *y)
+{
+	const struct jev *a = x, *b = y;
+	int c = strcmp(a->account, b->account);
+
+	if (c)
+		return c;
+	if (a->e.at != b->e.at)
+		return a->e.at < b->e.at ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
 static int
 load_events(struct journal *j, struct jcache *c)
 {
-	sqlite3_stmt *st = jdb_prep(j, "SELECT account, step, kind, at, detail FROM events"
-	    " ORDER BY account, at, id", "");
+	sqlite3_stmt *st = jdb_prep(j, "SELECT id, account, step, kind, at, detail FROM events",
+	    "");
 	size_t alloc = 0;
+	struct jev *e;
 	int rc;
 
 	if (!st)
@@ -101,17 +121,20 @@ load_events(struct journal *j, struct jcache *c)
 		if (c->n_ev == alloc) {
 			alloc = alloc ? 2 * alloc : 256;
 			c->ev = xreallocarray(c->ev, alloc, sizeof *c->ev);
-			c->ev_account = xreallocarray(c->ev_account, alloc, sizeof *c->ev_account);
 		}
-		c->ev_account[c->n_ev] = jdb_column_str(st, 0);
-		c->ev[c->n_ev].step = jdb_column_str(st, 1);
-		c->ev[c->n_ev].kind = jdb_column_str(st, 2);
-		c->ev[c->n_ev].at = sqlite3_column_double(st, 3);
-		c->ev[c->n_ev].detail = jdb_column_str(st, 4);
-		c->n_ev++;
+		e = &c->ev[c->n_ev++];
+		e->id = sqlite3_column_int64(st, 0);
+		e->account = jdb_column_str(st, 1);
+		e->e.step = jdb_column_str(st, 2);
+		e->e.kind = jdb_column_str(st, 3);
+		e->e.at = sqlite3_column_double(st, 4);
+		e->e.detail = jdb_column_str(st, 5);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : jdb_error(j, "read events");
+	if (rc != SQLITE_DONE)
+		return jdb_error(j, "read events");
+	qsort(c->ev, c->n_ev, sizeof *c->ev, cmp_jev);
+	return 0;
 }
 
 void
@@ -127,10 +150,13 @@ jcache_drop(struct journal *j)
 		free(c->steps[i].step);
 		step_record_release(&c->steps[i].rec);
 	}
-	for (i = 0; i < c->n_ev; i++)
-		free(c->ev_account[i]);
-	journal_events_free(c->ev, c->n_ev);
-	free(c->ev_account);
+	for (i = 0; i < c->n_ev; i++) {
+		free(c->ev[i].account);
+		free(c->ev[i].e.step);
+		free(c->ev[i].e.kind);
+		free(c->ev[i].e.detail);
+	}
+	free(c->ev);
 	free(c->steps);
 	free(c->slot);
 	free(c);
@@ -193,20 +219,22 @@ jcache_events(struct journal *j, const char *account, struct journal_event **out
 	for (hi = c->n_ev; lo < hi;) {	/* the first event of the account */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(c->ev_account[mid], account) < 0)
+		if (strcmp(c->ev[mid].account, account) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (hi = lo; hi < c->n_ev && strcmp(c->ev_account[hi], account) == 0; hi++)
+	for (hi = lo; hi < c->n_ev && strcmp(c->ev[hi].account, account) == 0; hi++)
 		;
 	*n = hi - lo;
 	*out = *n ? xcalloc(*n, sizeof **out) : NULL;
 	for (i = 0; i < *n; i++) {
-		(*out)[i].step = c->ev[lo + i].step ? xstrdup(c->ev[lo + i].step) : NULL;
-		(*out)[i].kind = xstrdup(c->ev[lo + i].kind);
-		(*out)[i].at = c->ev[lo + i].at;
-		(*out)[i].detail = xstrdup(c->ev[lo + i].detail ? c->ev[lo + i].detail : "");
+		const struct journal_event *e = &c->ev[lo + i].e;
+
+		(*out)[i].step = e->step ? xstrdup(e->step) : NULL;
+		(*out)[i].kind = xstrdup(e->kind);
+		(*out)[i].at = e->at;
+		(*out)[i].detail = xstrdup(e->detail ? e->detail : "");
 	}
 	return 1;
 }
