@@ -9,6 +9,8 @@ cmd_rollback_exec(struct ferry *f, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "to", required_argument, NULL, 't' },
+		{ "discard", no_argument, NULL, 'd' },
+		{ "remove-account", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct account **accts;
@@ -18,10 +20,22 @@ cmd_rollback_exec(struct ferry *f, int argc, char **argv)
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-		if (ch != 't' || phase_parse(optarg, &to) < 0)
-			return cmd_usage_error(&cmd_rollback_entry,
-			    "--to takes prep, phase1, phase2 or done");
-		has_to = 1;
+		switch (ch) {
+		case 'd':
+			f->rollback_discard = 1;
+			break;
+		case 'r':
+			f->rollback_remove_account = 1;
+			break;
+		case 't':
+			if (phase_parse(optarg, &to) < 0)
+				return cmd_usage_error(&cmd_rollback_entry,
+				    "--to takes prep, phase1, phase2 or done");
+			has_to = 1;
+			break;
+		default:
+			return cmd_usage_error(&cmd_rollback_entry, "unknown option");
+		}
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(&cmd_rollback_entry, "name one account");
@@ -33,5 +47,6 @@ cmd_rollback_exec(struct ferry *f, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_rollback_entry = {
-	"rollback", "[--to PHASE] ACCOUNT", CMD_WRITES_JOURNAL, cmd_rollback_exec
+	"rollback", "[--to PHASE] [--discard] [--remove-account] ACCOUNT", CMD_WRITES_JOURNAL,
+	cmd_rollback_exec
 };

@@ -350,6 +350,7 @@ static void
 add_section(struct pctx *p, const struct sec_def *sd, const char *name, int line)
 {
 	struct section *old = find_section(p, sd->id, sd->named ? name : NULL);
+	int old_line = old ? old->line : 0;	/* old moves with the realloc below */
 	struct section *s;
 
 	if (p->n == p->alloc) {
@@ -365,7 +366,7 @@ add_section(struct pctx *p, const struct sec_def *sd, const char *name, int line
 		char buf[128];
 
 		conf_error(p, line, "duplicate section %s (first on line %d)",
-		    sec_label(s, buf, sizeof buf), old->line);
+		    sec_label(s, buf, sizeof buf), old_line);
 		s->ignored = 1;
 	} else
 		sec_index_add(p, p->n - 1);
@@ -395,9 +396,10 @@ section_header(struct pctx *p, char *s, int line)
 			sd = &sec_defs[i];
 	if (sd == NULL)
 		conf_error(p, line, "unknown section [%s]", trim(s + 1));
-	else if (w.n > 2)
+	else if (w.n > 2) {
 		conf_error(p, line, "a section header is [KIND] or [KIND NAME]");
-	else if (check_section_name(p, sd, w.n > 1 ? w.v[1] : NULL, line) == 0)
+		sd = NULL;	/* no section was added: drop its keys */
+	} else if (check_section_name(p, sd, w.n > 1 ? w.v[1] : NULL, line) == 0)
 		add_section(p, sd, w.n > 1 ? w.v[1] : NULL, line);
 	else
 		sd = NULL;
@@ -581,6 +583,7 @@ host_defaults(struct host *h)
 	struct strbuf sb = STRBUF_INIT;
 
 	h->local = h->ssh && strcmp(h->ssh, "local") == 0;
+	h->rsync_to_set = h->rsync_to != NULL;
 	if (h->rsync_to == NULL && h->address) {
 		strbuf_addf(&sb, "root@%s", h->address);
 		h->rsync_to = strbuf_detach(&sb);
@@ -681,12 +684,30 @@ open_config(struct pctx *p, const char *path)
 	return fp;
 }
 
+/* both entry points: fp is read and closed */
+static int
+config_read(struct config *cf, struct pctx *p, FILE *fp, const char *path)
+{
+	int rd = read_lines(p, fp);
+
+	fclose(fp);
+	if (rd < 0) {
+		pctx_free(p);
+		return error_errno("%s: read error", path);
+	}
+	make_objects(p);
+	read_values(p);
+	apply_defaults(p);
+	conf_check_all(p);
+	pctx_free(p);
+	return p->errors ? -1 : 0;
+}
+
 int
 config_load(struct config *cf, const char *path)
 {
 	struct pctx p = { 0 };
 	FILE *fp;
-	int rd;
 
 	memset(cf, 0, sizeof *cf);
 	cf->path = xstrdup(path);
@@ -695,18 +716,26 @@ config_load(struct config *cf, const char *path)
 	p.path = path;
 	if ((fp = open_config(&p, path)) == NULL)
 		return -1;
-	rd = read_lines(&p, fp);
-	fclose(fp);
-	if (rd < 0) {
-		pctx_free(&p);
-		return error_errno("%s: read error", path);
-	}
-	make_objects(&p);
-	read_values(&p);
-	apply_defaults(&p);
-	conf_check_all(&p);
-	pctx_free(&p);
-	return p.errors ? -1 : 0;
+	return config_read(cf, &p, fp, path);
+}
+
+int
+config_parse_text(struct config *cf, const char *path, const char *text, size_t len)
+{
+	struct pctx p = { 0 };
+	FILE *fp;
+
+	memset(cf, 0, sizeof *cf);
+	cf->path = xstrdup(path);
+	cf->dir = conf_dir(path);
+	p.cf = cf;
+	p.path = path;
+	/* fmemopen refuses a zero size; "" reads as an empty file all the same */
+	if ((fp = fmemopen((void *)(len ? text : ""), len ? len : 1, "r")) == NULL)
+		return error_errno("%s: fmemopen", path);
+	if (len == 0)
+		getc(fp);
+	return config_read(cf, &p, fp, path);
 }
 
 static void
@@ -827,4 +856,17 @@ account_zone_of(const struct account *a, const char *name)
 		}
 	}
 	return best;
+}
+
+/*
+ * Where the old host's rsync connects: CONTRACT.md shows rsync-to in the old
+ * host's section naming the new host; in the new host's section (or its
+ * default root@ADDRESS) it says how that host is reached.
+ */
+const char *
+config_rsync_dest(const struct config *cf)
+{
+	if (cf->from->rsync_to_set)
+		return cf->from->rsync_to;
+	return cf->to->rsync_to;
 }

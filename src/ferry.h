@@ -23,6 +23,10 @@ struct ferry {
 	struct config *cf;
 	struct journal *j;		/* NULL until a command opens it */
 	int dry_run;
+	/* rollback's choices: keep the old host's files as they were (no reverse
+	 * rsync), and remove the account from the new host */
+	int rollback_discard;
+	int rollback_remove_account;
 	/* ssh ControlMasters: one per host, in a private 0700 directory */
 	char *ctl_dir;
 	struct remote_conn *conns;

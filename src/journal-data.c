@@ -205,6 +205,13 @@ journal_backup_get(struct journal *j, const char *account, const char *step,
 	return r < 0 ? -1 : 1;
 }
 
+int
+journal_backup_drop(struct journal *j, const char *account, const char *step)
+{
+	return jdb_done(j, jdb_prep(j, "DELETE FROM backups WHERE account = ? AND step = ?",
+	    "tt", account, step), "drop backups");
+}
+
 void
 backup_release(struct backup *b)
 {

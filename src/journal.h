@@ -101,6 +101,9 @@ int journal_backup_get(struct journal *j, const char *account, const char *step,
     const char *host, const char *path, struct backup *out);
 void backup_release(struct backup *b);
 
+/* forgets the backups one step took (after its undo put them back) */
+int journal_backup_drop(struct journal *j, const char *account, const char *step);
+
 /* every backup the account's steps took, oldest first: for rollback and report */
 int journal_backup_list(struct journal *j, const char *account,
     struct strlist *steps, struct strlist *hosts, struct strlist *paths);

@@ -10,6 +10,7 @@
 
 #include "fault.h"
 #include "steps.h"
+#include "web-watch.h"
 
 void
 step_ctx_init(struct step_ctx *ctx, struct ferry *f, struct account *a,
@@ -152,6 +153,21 @@ apply_and_verify(struct step_ctx *ctx, const struct step_ops *ops)
 	return 0;
 }
 
+/* the same, with the site watched while the step may disturb it (web-watch.h) */
+static int
+apply_and_verify_watched(struct step_ctx *ctx, const struct step_ops *ops)
+{
+	struct web_watch w;
+	int r;
+
+	if (!web_watch_wanted(ctx->def, ctx->a))
+		return apply_and_verify(ctx, ops);
+	web_watch_start(ctx, &w);
+	r = apply_and_verify(ctx, ops);
+	web_watch_stop(ctx, &w);
+	return r;
+}
+
 static int
 fail_step(struct step_ctx *ctx, const char *why)
 {
@@ -205,7 +221,7 @@ run_step(struct ferry *f, struct account *a, const struct step_def *d,
 		}
 		info("%s: %s: %s", a->name, d->id, d->title);
 		log_live("%s  %s  %s ...", a->name, d->id, d->title);
-		r = apply_and_verify(&ctx, ops);
+		r = apply_and_verify_watched(&ctx, ops);
 		log_live_clear();
 		if (r < 0) {
 			status = fail_step(&ctx, "step failed");
@@ -287,36 +303,55 @@ steps_verify_account(struct ferry *f, struct account *a)
 	return status;
 }
 
+/* one step back: its undo, then pending again (a later run does it anew) */
+static int
+undo_step(struct ferry *f, struct account *a, const struct step_def *d)
+{
+	const struct step_ops *ops = service_step(d->id);
+	struct step_ctx ctx;
+	int r = 0;
+
+	if (ops == NULL || ops->undo == NULL) {
+		warn("%s: %s: cannot be undone; left as it is (a new run does it again)", a->name,
+		    d->id);
+		return record(f, a, d, STEP_PENDING, "rolled back without undo", NULL);
+	}
+	step_ctx_init(&ctx, f, a, d);
+	info("%s: %s: undoing", a->name, d->id);
+	if (ops->undo(&ctx) < 0) {
+		record(f, a, d, STEP_FAILED, ctx.detail.buf, "undo failed");
+		r = -1;
+	} else {
+		/* a new run backs up the files as they are then, not as they were */
+		if (journal_backup_drop(f->j, a->name, d->id) < 0 ||
+		    record(f, a, d, STEP_PENDING, ctx.detail.len ? ctx.detail.buf : "rolled back",
+		    NULL) < 0)
+			r = -1;
+		else if (ctx.detail.len)
+			info("%s: %s: undone: %s", a->name, d->id, ctx.detail.buf);
+	}
+	step_ctx_release(&ctx);
+	return r;
+}
+
 int
 steps_rollback_account(struct ferry *f, struct account *a, int has_to, enum phase to)
 {
 	size_t i;
-	int status = EXIT_OK;
 
 	for (i = step_catalogue_len; i-- > 0;) {
 		const struct step_def *d = &step_catalogue[i];
-		const struct step_ops *ops = service_step(d->id);
-		struct step_ctx ctx;
 		enum step_state st;
 
 		if (!step_applies(d, a) || (has_to && d->phase <= to))
 			continue;
-		if (journal_state(f, a, d, &st) < 0 || (st != STEP_DONE && st != STEP_FAILED))
+		if (journal_state(f, a, d, &st) < 0)
+			return EXIT_FAIL;
+		/* running: a killed run may have changed something before it died */
+		if (st != STEP_DONE && st != STEP_FAILED && st != STEP_RUNNING)
 			continue;
-		if (ops == NULL || ops->undo == NULL) {
-			warn("%s: %s: cannot be undone; left as it is", a->name, d->id);
-			continue;
-		}
-		step_ctx_init(&ctx, f, a, d);
-		info("%s: %s: undoing", a->name, d->id);
-		if (ops->undo(&ctx) < 0) {
-			record(f, a, d, STEP_FAILED, ctx.detail.buf, "undo failed");
-			status = EXIT_FAIL;
-			step_ctx_release(&ctx);
-			break;
-		}
-		record(f, a, d, STEP_PENDING, "rolled back", NULL);
-		step_ctx_release(&ctx);
+		if (undo_step(f, a, d) < 0)
+			return EXIT_FAIL;
 	}
-	return status;
+	return EXIT_OK;
 }

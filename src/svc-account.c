@@ -352,12 +352,30 @@ access_apply(struct step_ctx *ctx)
 	return 0;
 }
 
-/* the account stays on the new host on rollback: removing it is a separate decision */
+/* userdel's 12: the home was not there to remove */
+static const char remove_script[] =
+	"id -u \"$1\" >/dev/null 2>&1 || exit 0; userdel -r \"$1\" 2>&1; r=$?; "
+	"[ $r -eq 12 ] && r=0; exit $r";
+
+/* the account stays on the new host on rollback unless --remove-account says otherwise */
 static int
 account_undo(struct step_ctx *ctx)
 {
-	strbuf_addstr(&ctx->detail, "account kept on the new host");
-	return 0;
+	const struct host *h = ctx->f->cf->to;
+	const char *args[] = { ctx->a->name, NULL };
+	struct strbuf out = STRBUF_INIT;
+	int r = 0;
+
+	if (!ctx->f->rollback_remove_account) {
+		strbuf_addf(&ctx->detail, "account kept on %s", h->name);
+		return 0;
+	}
+	if (host_sh(ctx, h, remove_script, args, &out) != 0)
+		r = step_error(ctx, "%s: userdel -r %s failed: %s", h->name, ctx->a->name, out.buf);
+	else
+		strbuf_addf(&ctx->detail, "account and home removed from %s", h->name);
+	strbuf_release(&out);
+	return r;
 }
 
 static const struct step_ops account_steps[] = {

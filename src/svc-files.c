@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "downtime.h"
 #include "edit.h"
 #include "fault.h"
 #include "web.h"
@@ -28,10 +29,10 @@ home_of(struct strbuf *sb, const struct host *h, const struct account *a)
 	strbuf_addf(sb, "%s/%s", h->home, a->name);
 }
 
-/* rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids, deletions */
+/* rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids, holes, deletions */
 static void
 rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const char *dst,
-    int dry_run)
+    int dry_run, int reverse)
 {
 	struct config *cf = ctx->f->cf;
 	size_t i;
@@ -39,6 +40,7 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	strlist_push(argv, "rsync");
 	strlist_push(argv, "-aHAX");
 	strlist_push(argv, "--numeric-ids");
+	strlist_push(argv, "--sparse");	/* holes stay holes: a 64 MB image of zeros is not 64 MB */
 	strlist_push(argv, "--delete");
 	strlist_push(argv, "--mkpath");	/* a DocumentRoot outside the home may lack its parents */
 	strlist_push(argv, "--stats");
@@ -51,9 +53,21 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes");
 	for (i = 0; i < ctx->a->rsync_exclude.n; i++)
 		strlist_pushf(argv, "--exclude=%s", ctx->a->rsync_exclude.v[i]);
+	/* the game's backups (prep.8, phase1.4) live only on the new host: excluded,
+	   --delete spares them, and a rollback's pull does not carry them back */
+	if ((ctx->a->services & SVC_MUSH) && ctx->a->mush_dir && ctx->a->mush_save) {
+		strlist_pushf(argv, "--exclude=/%s/%s.ferry-*", ctx->a->mush_dir, ctx->a->mush_save);
+		strlist_pushf(argv, "--exclude=/%s/%s.synced-*", ctx->a->mush_dir, ctx->a->mush_save);
+	}
 	strlist_push(argv, "--");
-	strlist_push(argv, src);
-	strlist_pushf(argv, "%s:%s", cf->to->rsync_to, dst);
+	/* back (rollback): the old host pulls from the new one, the same way it pushed */
+	if (reverse) {
+		strlist_pushf(argv, "%s:%s", config_rsync_dest(cf), dst);
+		strlist_push(argv, src);
+	} else {
+		strlist_push(argv, src);
+		strlist_pushf(argv, "%s:%s", config_rsync_dest(cf), dst);
+	}
 }
 
 static long long
@@ -148,7 +162,7 @@ rsync_progress(const char *buf, size_t len, void *arg)
 
 /* one pass of src/ (on the old host) to dst/ (on the new); 0 ok, -1 failed */
 static int
-rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run,
+rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run, int reverse,
     struct rsync_stats *st)
 {
 	struct strlist argv = STRLIST_INIT;
@@ -157,7 +171,7 @@ rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run,
 	struct rsync_live live = { .ctx = ctx, .t0 = t0 };
 	int r;
 
-	rsync_argv(&argv, ctx, src, dst, dry_run);
+	rsync_argv(&argv, ctx, src, dst, dry_run, reverse);
 	if (log_live_on()) {
 		c.on_stdout = rsync_progress;
 		c.on_stdout_arg = &live;
@@ -190,7 +204,7 @@ add_stats(struct rsync_stats *sum, const struct rsync_stats *st)
 
 /* the home, then each DocumentRoot of the account's that lies outside it */
 static int
-sync_home(struct step_ctx *ctx, int dry_run, struct rsync_stats *sum)
+sync_dirs(struct step_ctx *ctx, int dry_run, int reverse, struct rsync_stats *sum)
 {
 	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
 	struct strlist roots = STRLIST_INIT;
@@ -203,20 +217,26 @@ sync_home(struct step_ctx *ctx, int dry_run, struct rsync_stats *sum)
 	strbuf_addch(&src, '/');
 	home_of(&dst, ctx->f->cf->to, ctx->a);
 	strbuf_addch(&dst, '/');
-	r = rsync_pass(ctx, src.buf, dst.buf, dry_run, &st);
+	r = rsync_pass(ctx, src.buf, dst.buf, dry_run, reverse, &st);
 	add_stats(sum, &st);
 	if (r == 0)
 		r = web_docroots_outside_home(ctx, &roots);
 	for (i = 0; r == 0 && i < roots.n; i++) {
 		strbuf_reset(&src);
 		strbuf_addf(&src, "%s/", roots.v[i]);
-		r = rsync_pass(ctx, src.buf, src.buf, dry_run, &st);
+		r = rsync_pass(ctx, src.buf, src.buf, dry_run, reverse, &st);
 		add_stats(sum, &st);
 	}
 	strlist_clear(&roots);
 	strbuf_release(&src);
 	strbuf_release(&dst);
 	return r;
+}
+
+static int
+sync_home(struct step_ctx *ctx, int dry_run, struct rsync_stats *sum)
+{
+	return sync_dirs(ctx, dry_run, 0, sum);
 }
 
 static void
@@ -298,14 +318,36 @@ final_apply(struct step_ctx *ctx)
 	if (sync_home(ctx, 0, &st) < 0)
 		return -1;
 	note_pass(ctx, "final pass", &st);
-	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "files.end",
+	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_FILES_END,
 	    now_seconds(), ctx->detail.buf);
+}
+
+/*
+ * phase1.3 undone: what the owner changed on the new host since the final
+ * pass goes back to the old one (the game was stopped there by phase1.4's
+ * undo), unless rollback --discard keeps the old host's files as they were.
+ */
+static int
+final_undo(struct step_ctx *ctx)
+{
+	struct rsync_stats st;
+
+	if (ctx->f->rollback_discard) {
+		strbuf_addf(&ctx->detail, "changes made on %s since the final pass discarded",
+		    ctx->f->cf->to->name);
+		return 0;
+	}
+	if (sync_dirs(ctx, 0, 1, &st) < 0)
+		return -1;
+	strbuf_addf(&ctx->detail, "back from %s: %lld files, %lld bytes in %.1f s",
+	    ctx->f->cf->to->name, st.files, st.bytes, st.seconds);
+	return 0;
 }
 
 static const struct step_ops files_steps[] = {
 	{ "prep.2", files_probe, first_pass, files_verify, NULL },
 	{ "phase1.presync", files_probe, presync_apply, NULL, NULL },
-	{ "phase1.3", files_probe, final_apply, files_verify, NULL },
+	{ "phase1.3", files_probe, final_apply, files_verify, final_undo },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "downtime.h"
 #include "edit.h"
 #include "mail.h"
 #include "mbox.h"
@@ -288,10 +289,9 @@ switch_probe(struct step_ctx *ctx)
 {
 	int pending = 0;
 
+	/* in a dry run this one call also writes both hosts' diffs */
 	if (switch_maps(ctx, 0, &pending) < 0)
 		return PROBE_ERROR;
-	if (ctx->dry_run && pending)
-		switch_maps(ctx, 0, &pending);
 	return pending ? PROBE_TODO : PROBE_DONE;
 }
 
@@ -443,30 +443,30 @@ missing_messages(const struct strbuf *spool, const struct strbuf *moved, struct 
 	return 0;
 }
 
-/* one move: drain the old spool, append what the new lacks, keep the backup */
+/* one move: drain src's spool, append what dst's lacks, keep the backup on src */
 static int
-move_spool(struct step_ctx *ctx, size_t *moved_count)
+move_spool(struct step_ctx *ctx, const struct host *src, const struct host *dst,
+    size_t *moved_count)
 {
-	struct config *cf = ctx->f->cf;
 	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT, moved = STRBUF_INIT, path = STRBUF_INIT;
 	struct strbuf cur = STRBUF_INIT, add = STRBUF_INIT, id = STRBUF_INIT, out = STRBUF_INIT;
 	char secs[16];
 	int r = -1;
 
 	snprintf(secs, sizeof secs, "%d", MAIL_LOCK_SECONDS);
-	spool_path(cf->from, ctx->a, &old);
-	spool_path(cf->to, ctx->a, &new);
+	spool_path(src, ctx->a, &old);
+	spool_path(dst, ctx->a, &new);
 	strbuf_addf(&path, "%s.ferry-moved", old.buf);
 	{
 		const char *args[] = { old.buf, secs, NULL };
 
-		if (host_sh(ctx, cf->from, drain_script, args, &out) != 0) {
-			step_error(ctx, "%s: %s", cf->from->name, out.buf);
+		if (host_sh(ctx, src, drain_script, args, &out) != 0) {
+			step_error(ctx, "%s: %s", src->name, out.buf);
 			goto done;
 		}
 	}
-	if (remote_read_file(ctx->f, cf->from, path.buf, &moved) < 0 ||
-	    remote_read_file(ctx->f, cf->to, new.buf, &cur) < 0)
+	if (remote_read_file(ctx->f, src, path.buf, &moved) < 0 ||
+	    remote_read_file(ctx->f, dst, new.buf, &cur) < 0)
 		goto done;
 	if (missing_messages(&cur, &moved, &add, moved_count, &id) < 0) {
 		step_error(ctx, "cannot read the spools as mbox");
@@ -476,15 +476,15 @@ move_spool(struct step_ctx *ctx, size_t *moved_count)
 		const char *args[] = { new.buf, ctx->a->name, secs, id.buf, NULL };
 
 		strbuf_reset(&out);
-		if (host_sh_in(ctx, cf->to, append_script, args, add.buf, add.len, &out) != 0) {
-			step_error(ctx, "%s: %s", cf->to->name, out.buf);
+		if (host_sh_in(ctx, dst, append_script, args, add.buf, add.len, &out) != 0) {
+			step_error(ctx, "%s: %s", dst->name, out.buf);
 			goto done;
 		}
 	}
 	{
 		const char *args[] = { old.buf, NULL };
 
-		r = host_sh(ctx, cf->from, keep_script, args, NULL) == 0 ? 0 : -1;
+		r = host_sh(ctx, src, keep_script, args, NULL) == 0 ? 0 : -1;
 	}
 done:
 	strbuf_release(&old);
@@ -516,11 +516,11 @@ spool_apply(struct step_ctx *ctx)
 	size_t n = 0;
 	int late = strcmp(ctx->def->id, "phase1.10") == 0;
 
-	if (move_spool(ctx, &n) < 0)
+	if (move_spool(ctx, ctx->f->cf->from, ctx->f->cf->to, &n) < 0)
 		return -1;
 	strbuf_addf(&ctx->detail, "%zu %smessages moved", n, late ? "late " : "");
 	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id,
-	    late ? "mail.end" : "mail.start", now_seconds(), ctx->detail.buf);
+	    late ? EV_MAIL_END : EV_MAIL_START, now_seconds(), ctx->detail.buf);
 }
 
 /* the old spool holds nothing the new one lacks */
@@ -625,11 +625,28 @@ mail_test_apply(struct step_ctx *ctx)
 	return r;
 }
 
+/*
+ * phase1.7 undone, after phase1.8's undo sent new mail to the old host
+ * again: the new spool (the moved messages and whatever arrived there
+ * meanwhile) goes back into the old one, each message once, and the new
+ * host keeps a dated 0600 copy.
+ */
 static int
 spool_back(struct step_ctx *ctx)
 {
-	warn("%s: %s: messages stay in the new spool; phase1.8's undo sends new mail to %s again",
-	    ctx->a->name, ctx->def->id, ctx->f->cf->from->name);
+	size_t n = 0;
+
+	if (move_spool(ctx, ctx->f->cf->to, ctx->f->cf->from, &n) < 0)
+		return -1;
+	strbuf_addf(&ctx->detail, "%zu messages carried back to %s", n, ctx->f->cf->from->name);
+	return 0;
+}
+
+/* phase1.10 moved mail the same way phase1.7 did: phase1.7's undo carries it all back */
+static int
+late_back(struct step_ctx *ctx)
+{
+	strbuf_addstr(&ctx->detail, "the spool goes back with phase1.7");
 	return 0;
 }
 
@@ -646,7 +663,7 @@ static const struct step_ops mail_steps[] = {
 	{ "phase1.7", spool_probe, spool_apply, spool_verify, spool_back },
 	{ "phase1.8", switch_probe, switch_apply, switch_verify, switch_undo },
 	{ "phase1.9", probe_mail_test, mail_test_apply, NULL, NULL },
-	{ "phase1.10", spool_probe, spool_apply, spool_verify, NULL },
+	{ "phase1.10", spool_probe, spool_apply, spool_verify, late_back },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

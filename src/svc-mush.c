@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "downtime.h"
 #include "edit.h"
 
 #define GAME_UP_SECONDS 30
@@ -315,7 +316,7 @@ copy_old_to_new(struct step_ctx *ctx, const char *src, const char *dst)
 	struct strbuf to = STRBUF_INIT, err = STRBUF_INIT;
 	int r;
 
-	strbuf_addf(&to, "%s:%s", ctx->f->cf->to->rsync_to, dst);
+	strbuf_addf(&to, "%s:%s", config_rsync_dest(ctx->f->cf), dst);
 	argv[7] = to.buf;
 	r = remote_capture(ctx->f, ctx->f->cf->from, argv, NULL, &err);
 	if (r != 0)
@@ -356,12 +357,14 @@ static int
 save_apply(struct step_ctx *ctx)
 {
 	struct strbuf flat = STRBUF_INIT, src = STRBUF_INIT, dst = STRBUF_INIT, sub = STRBUF_INIT;
-	const char *args[] = { NULL, NULL };
+	const char *args[] = { NULL, ctx->a->name, NULL };
 	int r;
 
 	backup_dir(&dst, ctx, "ferry");
 	args[0] = dst.buf;
-	if (host_sh(ctx, ctx->f->cf->to, "mkdir -p \"$1\" && chmod 0700 \"$1\"", args, NULL) != 0)
+	/* the game's owner keeps the backup: it lies in their home */
+	if (host_sh(ctx, ctx->f->cf->to,
+	    "mkdir -p \"$1\" && chown \"$2:\" \"$1\" && chmod 0700 \"$1\"", args, NULL) != 0)
 		return step_error(ctx, "cannot create %s", dst.buf);
 	if (ctx->a->mush_admin) {
 		if ((r = take_flatfile(ctx, &flat)) == 0) {
@@ -376,6 +379,9 @@ save_apply(struct step_ctx *ctx)
 		strbuf_addf(&sub, "%s/", dst.buf);
 		r = copy_old_to_new(ctx, src.buf, sub.buf);
 	}
+	/* rsync of a folder gives dst the source folder's mode: make it private again */
+	if (r == 0 && host_sh(ctx, ctx->f->cf->to, "chmod 0700 \"$1\"", args, NULL) != 0)
+		r = step_error(ctx, "cannot make %s private", dst.buf);
 	if (r == 0 && flat.len)
 		journal_kv_set(ctx->f->j, ctx->a->name, "mush.backup.flat", flat.buf);
 	if (r == 0) {
@@ -412,7 +418,8 @@ save_verify(struct step_ctx *ctx)
 		    file_sum(ctx, ctx->f->cf->to, copy.buf, &b) < 0 || strcmp(a.buf, b.buf) != 0)
 			r = step_error(ctx, "the copy %s differs from %s", copy.buf, flat.buf);
 		else
-			strbuf_addf(&ctx->detail, "; sha256 %.16s matches", a.buf);
+			strbuf_addf(&ctx->detail, "%ssha256 %.16s matches", ctx->detail.len ? "; " : "",
+			    a.buf);
 	}
 	strbuf_release(&dir);
 	strbuf_release(&flat);
@@ -454,7 +461,7 @@ freeze_apply(struct step_ctx *ctx)
 			strbuf_addstr(&ctx->detail, "freeze announced; the game keeps running");
 		return r;
 	}
-	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.start", now_seconds(),
+	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_START, now_seconds(),
 	    "stop on the old host");
 	if (game_stop(ctx, old) < 0)
 		return -1;
@@ -462,15 +469,24 @@ freeze_apply(struct step_ctx *ctx)
 	return 0;
 }
 
+/* the game back on the old host, with the save phase1.3's undo carried back */
 static int
 freeze_undo(struct step_ctx *ctx)
 {
-	if (ctx->a->mush_freeze == FREEZE_ANNOUNCE)
-		return 0;
+	const struct host *old = ctx->f->cf->from;
+
 	if (game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
 		return step_error(ctx, "the game still runs on %s; undo phase1.4 first",
 		    ctx->f->cf->to->name);
-	return start_and_wait(ctx, ctx->f->cf->from);
+	if (game_answers(old->address, ctx->a->mush_port)) {
+		strbuf_addf(&ctx->detail, "the game still runs on %s", old->name);
+		return 0;
+	}
+	if (start_and_wait(ctx, old) < 0)
+		return -1;
+	strbuf_addf(&ctx->detail, "the game answers on %s:%d again", old->name,
+	    ctx->a->mush_port);
+	return 0;
 }
 
 /* phase1.4: keep the synced save, then start the game on the new host */
@@ -499,7 +515,8 @@ start_apply(struct step_ctx *ctx)
 	backup_dir(&dst, ctx, "synced");
 	args[0] = src.buf;
 	args[1] = dst.buf;
-	r = host_sh(ctx, h, "cp -a \"$1\" \"$2\"", args, NULL);
+	/* a backup: private, as prep.8's (cp -a would keep the save's mode) */
+	r = host_sh(ctx, h, "cp -a \"$1\" \"$2\" && chmod 0700 \"$2\"", args, NULL);
 	strbuf_release(&src);
 	if (r != 0) {
 		strbuf_release(&dst);
@@ -509,7 +526,7 @@ start_apply(struct step_ctx *ctx)
 		strbuf_release(&dst);
 		return -1;
 	}
-	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.end", now_seconds(),
+	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_END, now_seconds(),
 	    "the game answers on the new host");
 	strbuf_addf(&ctx->detail, "the game answers on %s:%d; synced save kept in %s", h->name,
 	    ctx->a->mush_port, dst.buf);
@@ -526,10 +543,35 @@ start_verify(struct step_ctx *ctx)
 	return 0;
 }
 
+/*
+ * The new host's game stops; in announce mode an old game still running
+ * stops too, so that phase1.3's undo can carry the new host's save back
+ * under no running game, and phase1.1's undo starts it on the old host.
+ */
 static int
 start_undo(struct step_ctx *ctx)
 {
-	return game_stop(ctx, ctx->f->cf->to);
+	const struct host *old = ctx->f->cf->from;
+
+	if (game_answers(ctx->f->cf->to->address, ctx->a->mush_port) &&
+	    game_stop(ctx, ctx->f->cf->to) < 0)
+		return -1;
+	strbuf_addf(&ctx->detail, "stopped on %s", ctx->f->cf->to->name);
+	if (ctx->a->mush_freeze == FREEZE_ANNOUNCE && !ctx->f->rollback_discard &&
+	    game_answers(old->address, ctx->a->mush_port)) {
+		if (game_stop(ctx, old) < 0)
+			return -1;
+		strbuf_addf(&ctx->detail, " and on %s until the save is back", old->name);
+	}
+	return 0;
+}
+
+/* phase2.4 undone: the game starts on the old host again at phase1.1's undo */
+static int
+close_undo(struct step_ctx *ctx)
+{
+	strbuf_addstr(&ctx->detail, "the game restarts on the old host with phase1.1");
+	return 0;
 }
 
 /* phase2.4: the announce mode's end on the old host */
@@ -559,13 +601,13 @@ close_apply(struct step_ctx *ctx)
 	strbuf_release(&say);
 	if (r == 0) {
 		sleep(2);
-		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.start",
+		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_START,
 		    now_seconds(), "stop on the old host");
 		r = game_stop(ctx, ctx->f->cf->from);
 	}
 	/* announce mode: the players' window closes when the new game answers */
 	if (r == 0 && game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
-		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.end",
+		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_END,
 		    now_seconds(), "the game answers on the new host");
 	return r;
 }
@@ -583,7 +625,7 @@ static const struct step_ops mush_steps[] = {
 	{ "prep.8", save_probe, save_apply, save_verify, NULL },
 	{ "phase1.1", freeze_probe, freeze_apply, NULL, freeze_undo },
 	{ "phase1.4", start_probe, start_apply, start_verify, start_undo },
-	{ "phase2.4", close_probe, close_apply, close_verify, NULL },
+	{ "phase2.4", close_probe, close_apply, close_verify, close_undo },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -31,7 +31,7 @@ vhost_proxy_block(const struct vhost_file *vf, size_t i, const char *addr, struc
 	struct strbuf ind = STRBUF_INIT, eol = STRBUF_INIT;
 	const struct vhost_block *b;
 	const struct vhost_line *l;
-	size_t j;
+	size_t j, kept = 0;
 
 	if (vh_bad_block(vf, i) || vh_bad_word("proxy address", addr))
 		return -1;
@@ -41,9 +41,15 @@ vhost_proxy_block(const struct vhost_file *vf, size_t i, const char *addr, struc
 	vh_child_indent(vf, b, &ind);
 	strbuf_add(out, vf->text + l->start, l->end - l->start);
 	for (j = b->open + 1; j < b->close; j++)
-		if (vh_is_child(vf, b, j) && proxy_keeps(&vf->lines[j]))
+		if (vh_is_child(vf, b, j) && proxy_keeps(&vf->lines[j])) {
+			/* indent as the first kept line, so the block is its own fixed point */
+			if (kept++ == 0) {
+				strbuf_reset(&ind);
+				strbuf_add(&ind, vf->text + vf->lines[j].start, vf->lines[j].indent);
+			}
 			strbuf_add(out, vf->text + vf->lines[j].start,
 			    vf->lines[j].end - vf->lines[j].start);
+		}
 	strbuf_addf(out, "%sProxyPreserveHost On%s", ind.buf, eol.buf);
 	strbuf_addf(out, "%sProxyPass / http://%s/%s", ind.buf, addr, eol.buf);
 	strbuf_addf(out, "%sProxyPassReverse / http://%s/%s", ind.buf, addr, eol.buf);

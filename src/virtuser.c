@@ -36,7 +36,9 @@ phys_line(const char *t, size_t len, size_t p, size_t *ce, size_t *nl)
 	size_t e;
 
 	if (!q) {
-		*ce = len;
+		/* a last line ending in CR is a CRLF cut short: appending a
+		   newline to it must not change what it says */
+		*ce = (len > p && t[len - 1] == '\r') ? len - 1 : len;
 		*nl = 0;
 		return len;
 	}
