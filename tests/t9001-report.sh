@@ -35,9 +35,19 @@ test_expect_success 'chromium is installed (make deps)' '
 	command -v chromium
 '
 
-test_expect_success 'reset, then a whole migration of the seed world, 4 accounts at once' '
+test_expect_success 'on a terminal: a live line, rewritten in place, with rsync progress' '
 	"$LAB_SH" reset >reset.out 2>&1 &&
-	ferry_client run --jobs 4 --all --yes >run.out 2>run.err
+	lab client script -qefc "/ferry/ferry -c $FERRY_CONF run --until prep alice" /dev/null >tty.out &&
+	wipe=$(printf "\r\033[K") &&
+	grep -qF "${wipe}alice  prep.2  rsync " tty.out &&
+	grep -qE "alice  prep.2  rsync [0-9,]+ +100% .*\[[0-9]+ s\]" tty.out &&
+	grep -qF "${wipe}alice: prep.2: done: first pass" tty.out
+'
+
+test_expect_success 'then the whole seed world, 4 accounts at once; plain lines off a terminal' '
+	ferry_client run --jobs 4 --all --yes >run.out 2>run.err &&
+	! grep -q "$(printf "\033")" run.out &&
+	! grep -q "rsync [0-9,]* *[0-9]*%" run.out
 '
 
 test_expect_success '--jobs: every output line names its account' '
