@@ -13,6 +13,7 @@
 
 struct jstep {
 	char *account, *step;
+	int owns_account;	/* rows of one account share its name */
 	struct step_record rec;
 };
 
@@ -61,6 +62,16 @@ index_steps(struct jcache *c)
 	}
 }
 
+/* the previous row's name when this row is the same account's (the usual order) */
+static char *
+same_account(const struct jcache *c, const char *account)
+{
+	if (c->n_steps < 2 || account == NULL)
+		return NULL;
+	return strcmp(c->steps[c->n_steps - 2].account, account) == 0 ?
+	    c->steps[c->n_steps - 2].account : NULL;
+}
+
 static int
 load_steps(struct journal *j, struct jcache *c)
 {
@@ -79,7 +90,11 @@ load_steps(struct journal *j, struct jcache *c)
 		}
 		s = &c->steps[c->n_steps++];
 		memset(s, 0, sizeof *s);
-		s->account = jdb_column_str(st, 0);
+		s->account = same_account(c, (const char *)sqlite3_column_text(st, 0));
+		if (s->account == NULL) {
+			s->account = jdb_column_str(st, 0);
+			s->owns_account = 1;
+		}
 		s->step = jdb_column_str(st, 1);
 		if (step_state_parse((const char *)sqlite3_column_text(st, 2), &s->rec.state) < 0)
 			warn("%s: %s: %s: unknown state in the journal", j->path, s->account, s->step);
@@ -146,7 +161,8 @@ jcache_drop(struct journal *j)
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->n_steps; i++) {
-		free(c->steps[i].account);
+		if (c->steps[i].owns_account)
+			free(c->steps[i].account);
 		free(c->steps[i].step);
 		step_record_release(&c->steps[i].rec);
 	}
