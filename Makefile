@@ -20,6 +20,8 @@ DEPS_LAB = openssh-server openssh-client rsync apache2 sendmail m4 swaks bind9 b
 	sqlite3
 # fuzzing (libFuzzer from Debian's clang) and the tests that watch processes
 DEPS_FUZZ = clang libclang-rt-14-dev strace sqlite3
+# the report's test renders its page in headless Chromium; make bench times with time(1)
+DEPS_TEST = chromium time
 
 all: ferry
 
@@ -105,7 +107,7 @@ fuzz-deps:
 	@scripts/deps.sh $(DEPS_FUZZ)
 
 deps:
-	@scripts/deps.sh $(DEPS_BUILD) $(DEPS_LAB) $(DEPS_FUZZ)
+	@scripts/deps.sh $(DEPS_BUILD) $(DEPS_LAB) $(DEPS_FUZZ) $(DEPS_TEST)
 
 check: deps
 	$(MAKE) ferry
