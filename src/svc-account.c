@@ -334,15 +334,22 @@ ssh_port_open(const char *addr)
 	return r;
 }
 
-/* as the user: create and remove a file in the home and in ~/www */
+/*
+ * As the user: create and remove a file in the home and in ~/www.  With a
+ * firewall script, the first line letting ssh in (port 22 or ssh, alone or
+ * in a list, iptables/nft/ufw words) that is not a comment and not a
+ * DROP/REJECT/deny rule is named.
+ */
 static const char access_script[] =
 	"sshd -T 2>/dev/null | grep -qi '^subsystem sftp' || { echo 'no sftp subsystem in sshd'; exit 1; }; "
 	"for d in \"$2\" \"$2/www\" \"$2/public_html\"; do [ -d \"$d\" ] || continue; "
 	"  f=\"$d/.ferry-access-test\"; "
 	"  runuser -u \"$1\" -- sh -c 'echo ferry > \"$1\" && rm \"$1\"' sh \"$f\" || { echo \"$1 cannot write in $d\"; exit 1; }; "
 	"done; "
-	"if [ -n \"$3\" ]; then grep -Eq '(dport|port)[ =]*(22|ssh)([^0-9]|$)' \"$3\" || { echo \"no rule admitting ssh in $3\"; exit 1; }; "
-	"  grep -En '(dport|port)[ =]*(22|ssh)([^0-9]|$)' \"$3\" | head -n 1; fi; exit 0";
+	"[ -z \"$3\" ] && exit 0; [ -r \"$3\" ] || { echo \"cannot read the firewall script $3\"; exit 1; }; "
+	"r=$(grep -Ein '(dports?|port)[ ={]+([0-9]+[,:] *)*(22|ssh)([^0-9a-z:]|$)|allow[ a-z]* (22|ssh|openssh)([^0-9a-z]|$)' \"$3\" | "
+	"  grep -Eiv '^[0-9]+:[[:space:]]*#|drop|reject|deny' | head -n 1); "
+	"[ -n \"$r\" ] || { echo \"no rule admitting ssh in $3\"; exit 1; }; echo \"$r\"";
 
 static int
 access_check(struct step_ctx *ctx)

@@ -121,7 +121,7 @@ test_expect_success 'named-checkzone refuses a zone with a bad line: exit 1, fil
 	answer_is 192.0.2.10 www.dave.test A "5 192.0.2.10"
 '
 
-test_expect_success 'the zone mended; ns3 misses the NOTIFY: retransfer there, and prep.3 goes through' '
+test_expect_success 'the zone mended; ns3 misses the NOTIFY: ferry retransfers there, prep.3 goes through' '
 	lab charon sh -c "cat >$ZDIR/db.dave.test" <dave.orig &&
 	lab charon cp /etc/bind/named.conf.local /root/named.conf.local.t7001 &&
 	test_when_finished "lab charon sh -c \"cp /root/named.conf.local.t7001 /etc/bind/named.conf.local && rndc reload\"" &&
@@ -130,7 +130,6 @@ test_expect_success 'the zone mended; ns3 misses the NOTIFY: retransfer there, a
 	lab charon rndc reload >/dev/null &&
 	ferry_client -v run --step prep.3 dave >out 2>err &&
 	test_grep "^ferry: ns3: .rndc. .retransfer. .dave.test.\$" err &&
-	! grep -q "^ferry: neko-base: .rndc. .retransfer." err &&
 	for a in $NS; do
 		test "$(answer_at $a test.dave.test A)" = "2 192.0.2.20" || return 1
 	done &&
