@@ -208,8 +208,11 @@ account_overlaps(struct pctx *p)
 			port[n_port++] = (struct owner){ .port = a->mush_port, .idx = i };
 		}
 	}
-	qsort(dom, n_dom, sizeof *dom, cmp_owner);
-	qsort(port, n_port, sizeof *port, cmp_owner);
+	/* qsort must not see NULL even for 0 items (UBSan) */
+	if (n_dom)
+		qsort(dom, n_dom, sizeof *dom, cmp_owner);
+	if (n_port)
+		qsort(port, n_port, sizeof *port, cmp_owner);
 	report_overlaps(p, dom, n_dom, sec_of_acct);
 	report_overlaps(p, port, n_port, sec_of_acct);
 	free(dom);

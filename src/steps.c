@@ -225,6 +225,8 @@ run_step(struct ferry *f, struct account *a, const struct step_def *d,
 			status = fail_step(&ctx, "verification failed");
 			break;
 		}
+		/* a resumed step found done passes here, before its journal write */
+		fault_point(d->id, "after-verify");
 		info("%s: %s: done already%s%s", a->name, d->id, ctx.detail.len ? ": " : "",
 		    ctx.detail.buf);
 		record(f, a, d, STEP_DONE, ctx.detail.buf, NULL);

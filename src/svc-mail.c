@@ -237,12 +237,16 @@ commit_maps(struct step_ctx *ctx, const struct host *h, struct maps *m, const ch
 		return 0;
 	}
 	map_check(h, &check);
-	if (dom && strcmp(dom, m->dom.old.buf) != 0)
+	if (edit_owe_reload(ctx, h, "mta", 1) < 0)
+		r = -1;
+	if (r == 0 && dom && strcmp(dom, m->dom.old.buf) != 0)
 		r = edit_commit(ctx, &m->dom, dom, EDIT_CHECK_NONE, NULL, &ex);
 	if (r == 0 && strcmp(vt, m->vt.old.buf) != 0)
 		r = edit_commit(ctx, &m->vt, vt, EDIT_CHECK_NEW, &check, &ex);
 	if (r == 0 && host_command(ctx, h, &h->mta_reload, &ex, &out) != 0)
 		r = step_error(ctx, "%s: mta-reload failed: %s", h->name, out.buf);
+	if (r == 0)
+		r = edit_owe_reload(ctx, h, "mta", 0);
 	strlist_clear(&check);
 	strbuf_release(&out);
 	return r;
@@ -276,7 +280,9 @@ switch_maps(struct step_ctx *ctx, int apply, int *pending)
 			goto out;
 	} else
 		c2 = strcmp(vt.buf, old.vt.old.buf) != 0;
-	*pending = c1 + c2;
+	/* a run killed between a table's write and mta-reload */
+	*pending = c1 + c2 + edit_reload_owed(ctx, cf->to, "mta") +
+	    edit_reload_owed(ctx, cf->from, "mta");
 	r = 0;
 out:
 	maps_release(&old);
