@@ -5,6 +5,7 @@
  * come back, and no byte may be left where the shell would expand or
  * act on it.  One input in 512 also goes through /bin/sh itself.
  */
+#include <errno.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,7 +94,7 @@ through_sh(const char *line, struct strbuf *got)
 	char *argv[] = { "/bin/sh", "-c", NULL, NULL };
 	posix_spawn_file_actions_t fa;
 	int fd[2], st;
-	pid_t pid;
+	pid_t pid, r;
 	char buf[4096];
 	ssize_t n;
 
@@ -105,10 +106,16 @@ through_sh(const char *line, struct strbuf *got)
 	posix_spawn_file_actions_addclose(&fa, fd[0]);
 	fuzz_assert(posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ) == 0);
 	close(fd[1]);
-	while ((n = read(fd[0], buf, sizeof buf)) > 0)
-		strbuf_add(got, buf, (size_t)n);
+	/* libFuzzer's -timeout ticks with SIGALRM: EINTR is no failure */
+	while ((n = read(fd[0], buf, sizeof buf)) != 0) {
+		fuzz_assert(n > 0 || errno == EINTR);
+		if (n > 0)
+			strbuf_add(got, buf, (size_t)n);
+	}
 	close(fd[0]);
-	fuzz_assert(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	fuzz_assert(r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	posix_spawn_file_actions_destroy(&fa);
 	strbuf_release(&script);
 }

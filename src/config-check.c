@@ -208,9 +208,10 @@ account_overlaps(struct pctx *p)
 			port[n_port++] = (struct owner){ .port = a->mush_port, .idx = i };
 		}
 	}
-	if (n_dom > 1)
+	/* qsort must not see NULL even for 0 items (UBSan) */
+	if (n_dom)
 		qsort(dom, n_dom, sizeof *dom, cmp_owner);
-	if (n_port > 1)
+	if (n_port)
 		qsort(port, n_port, sizeof *port, cmp_owner);
 	report_overlaps(p, dom, n_dom, sec_of_acct);
 	report_overlaps(p, port, n_port, sec_of_acct);

@@ -26,6 +26,12 @@ trace_stop() {
 		do sleep 0.1; done; cat /tmp/t9102.trace' >"trace.$1"
 }
 
+# no_secret FILE...: none of the secrets in any of the files
+no_secret() {
+	! grep -F -f hash -f connect -f password -- "$@" &&
+	! grep -i -F -f hash.hex -f connect.hex -f password.hex -- "$@"
+}
+
 test_expect_success 'reset to the seed world' '
 	"$LAB_SH" reset >reset.log 2>&1
 '
@@ -36,7 +42,14 @@ test_expect_success 'the secrets, read where they live' '
 	lab client cat /root/lab/bob.connect >connect &&
 	test_grep "^connect " connect &&
 	awk "{ print \$NF }" connect >password &&
-	test -s password
+	test -s password &&
+	for f in hash connect password; do
+		# as sqlite .dump writes blobs: X'''hex'''
+		{ tr -d "\n" <$f | xxd -p | tr -d "\n"; echo; } >$f.hex || return 1
+	done &&
+	test "$(wc -c <password.hex)" -gt 10 &&
+	echo "x$(cat hash)x" >probe.1 && ! no_secret probe.1 >/dev/null &&
+	tr a-f A-F <password.hex >probe.2 && ! no_secret probe.2 >/dev/null
 '
 
 test_expect_success 'a run with every program start on every host recorded' '
@@ -67,16 +80,13 @@ test_expect_success 'the traces are complete: short-lived commands and both side
 
 test_expect_success 'status, report and the journal, kept for the greps' '
 	ferry_client status >status.out 2>&1 &&
-	{ ferry_client report >report.out 2>&1 ||
-		grep -q "unknown command .report." report.out; } &&
+	ferry_client report >report.out 2>&1 &&
+	ferry_client report --html /tmp/t9102.html >/dev/null 2>&1 &&
+	lab client cat /tmp/t9102.html >>report.out &&
+	test_grep "prep.2 .*done" report.out &&
 	lab client sqlite3 /root/lab/ferry.db .dump >journal.sql &&
 	test_grep "prep.2" journal.sql
 '
-
-# no_secret FILE...: none of the secrets in any of the files
-no_secret() {
-	! grep -F -f hash -f connect -f password -- "$@"
-}
 
 test_expect_success 'no secret in any argv on any host' '
 	no_secret trace.charon trace.neko-base trace.ns3 trace.client
