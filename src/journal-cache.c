@@ -148,7 +148,8 @@ load_events(struct journal *j, struct jcache *c)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return jdb_error(j, "read events");
-	qsort(c->ev, c->n_ev, sizeof *c->ev, cmp_jev);
+	if (c->n_ev > 1)
+		qsort(c->ev, c->n_ev, sizeof *c->ev, cmp_jev);
 	return 0;
 }
 
