@@ -18,6 +18,10 @@ DEPS_BUILD = gcc make pkg-config libsqlite3-dev libcurl4-openssl-dev libldns-dev
 DEPS_LAB = openssh-server openssh-client rsync apache2 sendmail m4 swaks bind9 bind9-utils \
 	bind9-dnsutils tinymux netcat-openbsd rsyslog curl procps iproute2 perl acl attr ldnsutils \
 	sqlite3
+# fuzzing (libFuzzer from Debian's clang) and the tests that watch processes
+DEPS_FUZZ = clang libclang-rt-14-dev strace sqlite3
+# the report's test renders its page in headless Chromium; make bench times with time(1)
+DEPS_TEST = chromium time
 
 all: ferry
 
@@ -41,8 +45,69 @@ build/unit/%: tests/unit/%.c tests/unit/unit.h build/libferry.a
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
+# the unit tests once more under AddressSanitizer and UBSan (make check runs them)
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_OBJ := $(SRC:src/%.c=build/asan/%.o)
+ASAN_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
+
+build/asan/%.o: src/%.c $(wildcard src/*.h src/*.def)
+	@mkdir -p build/asan
+	@echo "CC asan $<"
+	@$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SAN) -c -o $@ $<
+
+build/asan/libferry.a: $(ASAN_OBJ)
+	rm -f $@
+	ar rcs $@ $(ASAN_OBJ)
+
+build/asan/unit/%: tests/unit/%.c tests/unit/unit.h build/asan/libferry.a
+	@mkdir -p build/asan/unit
+	@echo "CC asan $<"
+	@$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SAN) -Isrc -o $@ $< build/asan/libferry.a $(LDFLAGS) $(LDLIBS)
+
+unit-asan: $(ASAN_BIN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		scripts/run-unit.sh $(ASAN_BIN)
+
+# libFuzzer targets (fuzz/README): clang, ASan and UBSan
+FUZZ_CC = clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRC := $(wildcard fuzz/fuzz-*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+FUZZ_OBJ := $(SRC:src/%.c=build/fuzz/obj/%.o)
+FUZZ_RUNS ?= 10000000
+FUZZ_TIME ?= 1800
+
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h src/*.def)
+	@mkdir -p build/fuzz/obj
+	@echo "CC fuzz $<"
+	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/libferry.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $(FUZZ_OBJ)
+
+build/fuzz/%: fuzz/%.c fuzz/fuzz.h build/fuzz/libferry.a
+	@echo "CC fuzz $<"
+	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< \
+		build/fuzz/libferry.a $(LDFLAGS) $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# every target for FUZZ_RUNS executions or FUZZ_TIME seconds: fails on a crash or too few runs
+fuzz: fuzz-deps
+	$(MAKE) fuzz-build
+	scripts/fuzz.sh run $(FUZZ_RUNS) $(FUZZ_TIME) $(FUZZ_BIN)
+
+# the regression corpus (every crash found) and the seeds, replayed once
+fuzz-regress: fuzz-deps
+	$(MAKE) fuzz-build
+	scripts/fuzz.sh regress $(FUZZ_BIN)
+
+fuzz-deps:
+	@scripts/deps.sh $(DEPS_FUZZ)
+
 deps:
-	@scripts/deps.sh $(DEPS_BUILD) $(DEPS_LAB)
+	@scripts/deps.sh $(DEPS_BUILD) $(DEPS_LAB) $(DEPS_FUZZ) $(DEPS_TEST)
 
 check: deps
 	$(MAKE) ferry
@@ -71,4 +136,4 @@ install: ferry
 clean:
 	rm -rf build ferry
 
-.PHONY: all unit deps check check-long demo bench install clean
+.PHONY: all unit unit-asan fuzz fuzz-build fuzz-regress fuzz-deps deps check check-long demo bench install clean

@@ -1,5 +1,6 @@
 #!/bin/bash
-# make check: unit tests, then the lab's stories against real daemons.
+# make check: unit tests (plain, then with ASan and UBSan), the fuzz targets'
+# regression inputs, then the lab's stories against real daemons.
 # Ends with one line "N passed, M failed" over everything.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +23,12 @@ trap 'rm -rf "$log"' EXIT
 
 make -s unit 2>&1 | tee "$log/unit"
 count "$log/unit"
+
+# the same unit tests under ASan and UBSan, then every fuzz crash found so far
+make -s unit-asan 2>&1 | tee "$log/unit-asan"
+count "$log/unit-asan"
+make -s fuzz-regress 2>&1 | tee "$log/fuzz-regress"
+count "$log/fuzz-regress"
 
 if [ -x tests/lab/lab.sh ]; then
 	tests/lab/lab.sh install || { echo "lab install failed"; fail=$((fail + 1)); }

@@ -178,6 +178,8 @@ plan_mover(struct check *ck, const struct host *h, int is_old)
 	if (ck->services & SVC_MAIL) {
 		add_item(p, 'p', h->mta == MTA_POSTFIX ? "postfix" : "sendmail", "mta", NULL);
 		add_item(p, 'p', h->mta == MTA_POSTFIX ? "postmap" : "makemap", "mta", NULL);
+		/* the spool moves under the dotlock procmail honours */
+		add_item(p, 'p', "lockfile", "mail spool", NULL);
 		add_item(p, 'd', h->mta == MTA_POSTFIX ? "master" : "sendmail|sendmail-mta", "mta",
 		    NULL);
 		if (h->mta_reload.n)
@@ -188,8 +190,8 @@ plan_mover(struct check *ck, const struct host *h, int is_old)
 	}
 	for (i = 0; i < ck->n_accts; i++)
 		add_item(p, 'u', ck->accts[i]->name, "home of", ck->accts[i]);
-	if (is_old && ck->f->cf->to->rsync_to)
-		add_item(p, 'r', ck->f->cf->to->rsync_to, "rsync-to", NULL);
+	if (is_old)
+		add_item(p, 'r', config_rsync_dest(ck->f->cf), "rsync-to", NULL);
 	else if (!is_old && h->home)
 		add_item(p, 's', h->home, "home", NULL);
 }

@@ -1,9 +1,105 @@
 /* cmd-run.c: carry out the plan, account by account. */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "steps.h"
+
+/* sshd's MaxSessions (10 by default) bounds the sessions on one master */
+#define MAX_JOBS	10
+
+static void
+add_status(int *status, int st)
+{
+	if (st == EXIT_STOPPED && *status == EXIT_OK)
+		*status = EXIT_STOPPED;
+	if (st == EXIT_FAIL || (st != EXIT_OK && st != EXIT_STOPPED))
+		*status = EXIT_FAIL;
+}
+
+/*
+ * One account in a forked job.  The parent's SQLite connection must not
+ * be used across fork, so the job opens its own and leaves the inherited
+ * one alone; the masters stay the parent's (remote_close_all knows).
+ */
+static void __attribute__((noreturn))
+job_run(struct ferry *f, struct account *a, const struct run_opts *o)
+{
+	int st = EXIT_FAIL;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	log_live_off();
+	f->j = NULL;
+	f->edit_lock_depth = 0;
+	if (journal_open(&f->j, f->cf->journal, !o->dry_run) == 0)
+		st = steps_run_account(f, a, o);
+	if (f->j)
+		journal_close(f->j);
+	remote_close_all(f);
+	fflush(stdout);
+	fflush(stderr);
+	_exit(st);
+}
+
+/* waits for one job; its account's status goes into *status */
+static void
+job_reap(pid_t *pids, size_t n, size_t *running, int *status)
+{
+	int ws;
+	pid_t pid = wait(&ws);
+	size_t i;
+
+	if (pid < 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (pids[i] == pid)
+			pids[i] = 0;
+	(*running)--;
+	add_status(status, WIFEXITED(ws) ? WEXITSTATUS(ws) : EXIT_FAIL);
+}
+
+/*
+ * N accounts at once, a process each.  Every host's master is started
+ * first so the jobs share it through its socket; stdin is not handed on,
+ * so phase 1 needs --yes (a job cannot ask).
+ */
+static int
+run_jobs(struct ferry *f, struct account **accts, size_t n, const struct run_opts *o,
+    size_t jobs)
+{
+	pid_t *pids = xcalloc(n, sizeof *pids);
+	size_t next = 0, running = 0, i;
+	int status = EXIT_OK;
+
+	for (i = 0; i < f->cf->n_hosts; i++)
+		remote_connect(f, &f->cf->hosts[i], NULL);
+	fflush(stdout);
+	fflush(stderr);
+	while (next < n || running > 0) {
+		while (running < jobs && next < n) {
+			if ((pids[next] = fork()) < 0) {
+				error_errno("fork");
+				add_status(&status, EXIT_FAIL);
+				next = n;
+				break;
+			}
+			if (pids[next] == 0) {
+				if (!freopen("/dev/null", "r", stdin))
+					_exit(EXIT_FAIL);
+				job_run(f, accts[next], o);
+			}
+			running++;
+			next++;
+		}
+		if (running > 0)
+			job_reap(pids, n, &running, &status);
+	}
+	free(pids);
+	return status;
+}
 
 static int
 cmd_run_exec(struct ferry *f, int argc, char **argv)
@@ -58,12 +154,19 @@ cmd_run_exec(struct ferry *f, int argc, char **argv)
 		return cmd_usage_error(&cmd_run_entry, "--all and account names together");
 	if (select_accounts(f, &cmd_run_entry, argv + optind, argc - optind, all, &accts, &n) < 0)
 		return EXIT_USAGE;
+	if (jobs > MAX_JOBS) {
+		warn("--jobs %ld: %d at most, sshd's MaxSessions on each host's one connection",
+		    jobs, MAX_JOBS);
+		jobs = MAX_JOBS;
+	}
+	if (jobs > 1 && n > 1) {
+		status = run_jobs(f, accts, n, &o, (size_t)jobs);
+		free(accts);
+		return status;
+	}
 	for (i = 0; i < n; i++) {
 		st = steps_run_account(f, accts[i], &o);
-		if (st == EXIT_STOPPED && status == EXIT_OK)
-			status = EXIT_STOPPED;
-		if (st == EXIT_FAIL)
-			status = EXIT_FAIL;
+		add_status(&status, st);
 		if (st == EXIT_STOPPED && !all)
 			break;
 	}

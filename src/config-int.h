@@ -79,6 +79,8 @@ struct pctx {
 	int errors;
 	struct section *secs;
 	size_t n, alloc;
+	size_t *sec_index;		/* hash of kind+name: 1 + index into secs, 0 empty */
+	size_t sec_index_alloc;		/* a power of two, or 0 */
 	struct conf_msg *msgs;
 	size_t n_msgs, alloc_msgs;
 };

@@ -250,19 +250,66 @@ trim(char *s)
 	return s;
 }
 
+/*
+ * Sections by kind and name through a small hash: a duplicate is found
+ * without comparing against every earlier section (10,000 accounts).
+ */
+static size_t
+sec_hash(enum sec_kind kind, const char *name)
+{
+	size_t h = 2166136261u ^ (size_t)kind;
+
+	for (; name && *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+static int
+sec_matches(const struct section *s, enum sec_kind kind, const char *name)
+{
+	if (s->kind != kind || s->ignored)
+		return 0;
+	return name == NULL || (s->name && strcmp(s->name, name) == 0);
+}
+
+static void
+sec_index_put(struct pctx *p, size_t i)
+{
+	size_t mask = p->sec_index_alloc - 1;
+	size_t h = sec_hash(p->secs[i].kind, p->secs[i].name) & mask;
+
+	while (p->sec_index[h])
+		h = (h + 1) & mask;
+	p->sec_index[h] = i + 1;
+}
+
+/* keeps the table at most half full */
+static void
+sec_index_add(struct pctx *p, size_t i)
+{
+	size_t k;
+
+	if (2 * (p->n + 1) > p->sec_index_alloc) {
+		free(p->sec_index);
+		p->sec_index_alloc = p->sec_index_alloc ? 2 * p->sec_index_alloc : 64;
+		p->sec_index = xcalloc(p->sec_index_alloc, sizeof *p->sec_index);
+		for (k = 0; k < i; k++)
+			if (!p->secs[k].ignored)
+				sec_index_put(p, k);
+	}
+	sec_index_put(p, i);
+}
+
 static struct section *
 find_section(struct pctx *p, enum sec_kind kind, const char *name)
 {
-	size_t i;
+	size_t mask = p->sec_index_alloc - 1, h, ix;
 
-	for (i = 0; i < p->n; i++) {
-		struct section *s = &p->secs[i];
-
-		if (s->kind != kind || s->ignored)
-			continue;
-		if (name == NULL || (s->name && strcmp(s->name, name) == 0))
-			return s;
-	}
+	if (p->sec_index_alloc == 0)
+		return NULL;
+	for (h = sec_hash(kind, name) & mask; (ix = p->sec_index[h]) != 0; h = (h + 1) & mask)
+		if (sec_matches(&p->secs[ix - 1], kind, name))
+			return &p->secs[ix - 1];
 	return NULL;
 }
 
@@ -303,6 +350,7 @@ static void
 add_section(struct pctx *p, const struct sec_def *sd, const char *name, int line)
 {
 	struct section *old = find_section(p, sd->id, sd->named ? name : NULL);
+	int old_line = old ? old->line : 0;	/* old moves with the realloc below */
 	struct section *s;
 
 	if (p->n == p->alloc) {
@@ -318,9 +366,10 @@ add_section(struct pctx *p, const struct sec_def *sd, const char *name, int line
 		char buf[128];
 
 		conf_error(p, line, "duplicate section %s (first on line %d)",
-		    sec_label(s, buf, sizeof buf), old->line);
+		    sec_label(s, buf, sizeof buf), old_line);
 		s->ignored = 1;
-	}
+	} else
+		sec_index_add(p, p->n - 1);
 }
 
 /* returns the section keys now go to, or NULL to drop them */
@@ -347,9 +396,10 @@ section_header(struct pctx *p, char *s, int line)
 			sd = &sec_defs[i];
 	if (sd == NULL)
 		conf_error(p, line, "unknown section [%s]", trim(s + 1));
-	else if (w.n > 2)
+	else if (w.n > 2) {
 		conf_error(p, line, "a section header is [KIND] or [KIND NAME]");
-	else if (check_section_name(p, sd, w.n > 1 ? w.v[1] : NULL, line) == 0)
+		sd = NULL;	/* no section was added: drop its keys */
+	} else if (check_section_name(p, sd, w.n > 1 ? w.v[1] : NULL, line) == 0)
 		add_section(p, sd, w.n > 1 ? w.v[1] : NULL, line);
 	else
 		sd = NULL;
@@ -533,6 +583,7 @@ host_defaults(struct host *h)
 	struct strbuf sb = STRBUF_INIT;
 
 	h->local = h->ssh && strcmp(h->ssh, "local") == 0;
+	h->rsync_to_set = h->rsync_to != NULL;
 	if (h->rsync_to == NULL && h->address) {
 		strbuf_addf(&sb, "root@%s", h->address);
 		h->rsync_to = strbuf_detach(&sb);
@@ -614,6 +665,7 @@ pctx_free(struct pctx *p)
 		free(p->secs[i].name);
 	}
 	free(p->secs);
+	free(p->sec_index);
 }
 
 static FILE *
@@ -632,12 +684,30 @@ open_config(struct pctx *p, const char *path)
 	return fp;
 }
 
+/* both entry points: fp is read and closed */
+static int
+config_read(struct config *cf, struct pctx *p, FILE *fp, const char *path)
+{
+	int rd = read_lines(p, fp);
+
+	fclose(fp);
+	if (rd < 0) {
+		pctx_free(p);
+		return error_errno("%s: read error", path);
+	}
+	make_objects(p);
+	read_values(p);
+	apply_defaults(p);
+	conf_check_all(p);
+	pctx_free(p);
+	return p->errors ? -1 : 0;
+}
+
 int
 config_load(struct config *cf, const char *path)
 {
 	struct pctx p = { 0 };
 	FILE *fp;
-	int rd;
 
 	memset(cf, 0, sizeof *cf);
 	cf->path = xstrdup(path);
@@ -646,18 +716,26 @@ config_load(struct config *cf, const char *path)
 	p.path = path;
 	if ((fp = open_config(&p, path)) == NULL)
 		return -1;
-	rd = read_lines(&p, fp);
-	fclose(fp);
-	if (rd < 0) {
-		pctx_free(&p);
-		return error_errno("%s: read error", path);
-	}
-	make_objects(&p);
-	read_values(&p);
-	apply_defaults(&p);
-	conf_check_all(&p);
-	pctx_free(&p);
-	return p.errors ? -1 : 0;
+	return config_read(cf, &p, fp, path);
+}
+
+int
+config_parse_text(struct config *cf, const char *path, const char *text, size_t len)
+{
+	struct pctx p = { 0 };
+	FILE *fp;
+
+	memset(cf, 0, sizeof *cf);
+	cf->path = xstrdup(path);
+	cf->dir = conf_dir(path);
+	p.cf = cf;
+	p.path = path;
+	/* fmemopen refuses a zero size; "" reads as an empty file all the same */
+	if ((fp = fmemopen((void *)(len ? text : ""), len ? len : 1, "r")) == NULL)
+		return error_errno("%s: fmemopen", path);
+	if (len == 0)
+		getc(fp);
+	return config_read(cf, &p, fp, path);
 }
 
 static void
@@ -778,4 +856,17 @@ account_zone_of(const struct account *a, const char *name)
 		}
 	}
 	return best;
+}
+
+/*
+ * Where the old host's rsync connects: CONTRACT.md shows rsync-to in the old
+ * host's section naming the new host; in the new host's section (or its
+ * default root@ADDRESS) it says how that host is reached.
+ */
+const char *
+config_rsync_dest(const struct config *cf)
+{
+	if (cf->from->rsync_to_set)
+		return cf->from->rsync_to;
+	return cf->to->rsync_to;
 }

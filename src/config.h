@@ -36,6 +36,7 @@ struct host {
 	char *address;
 	char *fqdn;			/* key "name" */
 	char *rsync_to;			/* default root@ADDRESS */
+	int rsync_to_set;		/* rsync-to was written in this section */
 	char *home;
 	enum mta_kind mta;
 	char *virtusertable;
@@ -113,6 +114,8 @@ struct config {
  * config_free() afterwards either way.
  */
 int config_load(struct config *cf, const char *path);
+/* the same over text (len bytes) as if it were the file path; for fuzzing */
+int config_parse_text(struct config *cf, const char *path, const char *text, size_t len);
 void config_free(struct config *cf);
 struct host *config_host(const struct config *cf, const char *name);
 struct account *config_account(const struct config *cf, const char *name);
@@ -120,6 +123,9 @@ struct account *config_account(const struct config *cf, const char *name);
 const char *account_zone_of(const struct account *a, const char *name);
 /* nameservers in order: primary, then secondaries; *out is owned by the config */
 size_t config_nameservers(const struct config *cf, struct host ***out);
+
+/* the ssh destination the old host's rsync connects to (rsync-to) */
+const char *config_rsync_dest(const struct config *cf);
 
 /* strict validators, shared with the editors */
 int valid_login_name(const char *s);	/* [a-z_][a-z0-9_-]{0,31} */

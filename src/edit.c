@@ -5,8 +5,11 @@
  * configuration, swap, check and swap back.  The old bytes stay in the
  * journal so rollback restores them exactly.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "diff.h"
 #include "edit.h"
@@ -18,6 +21,52 @@ static const char write_new_script[] =
 	"if [ -e \"$1\" ]; then chown --reference=\"$1\" \"$1.ferry-new\" && "
 	"chmod --reference=\"$1\" \"$1.ferry-new\"; else chmod \"$2\" \"$1.ferry-new\"; fi";
 
+static void edit_unlock(struct ferry *f);
+
+/* drops e's hold on the edit lock once, however often it is released */
+static void
+edit_unlock_of(struct file_edit *e)
+{
+	if (e->locked) {
+		edit_unlock(e->locked);
+		e->locked = NULL;
+	}
+}
+
+/*
+ * A fresh open file description per outermost lock: a forked job must not
+ * share its parent's (flock belongs to the description, not the process).
+ */
+static int
+edit_lock(struct ferry *f)
+{
+	struct strbuf path = STRBUF_INIT;
+	int fd;
+
+	if (f->edit_lock_depth++ > 0)
+		return 0;
+	strbuf_addf(&path, "%s.edit-lock", f->cf->journal);
+	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		error_errno("%s", path.buf);
+		if (fd >= 0)
+			close(fd);
+		f->edit_lock_depth = 0;
+		strbuf_release(&path);
+		return -1;
+	}
+	f->edit_lock_fd = fd;
+	strbuf_release(&path);
+	return 0;
+}
+
+static void
+edit_unlock(struct ferry *f)
+{
+	if (f->edit_lock_depth > 0 && --f->edit_lock_depth == 0)
+		close(f->edit_lock_fd);	/* releases the flock */
+}
+
 int
 edit_read(struct step_ctx *ctx, const struct host *h, const char *path,
     struct file_edit *e)
@@ -28,19 +77,29 @@ edit_read(struct step_ctx *ctx, const struct host *h, const char *path,
 	strbuf_init(&e->old);
 	e->h = h;
 	e->path = xstrdup(path);
+	if (!ctx->dry_run && ctx->f->cf && ctx->f->cf->journal) {
+		if (edit_lock(ctx->f) < 0)
+			return step_error(ctx, "%s: cannot lock edits of %s", h->name, path);
+		e->locked = ctx->f;
+	}
 	r = remote_read_file(ctx->f, h, path, &e->old);
-	if (r < 0)
+	if (r < 0) {
+		edit_unlock_of(e);
 		return step_error(ctx, "%s: cannot read %s", h->name, path);
+	}
 	e->existed = r == 0;
 	e->mode = 0644;
-	if (e->existed && remote_stat(ctx->f, h, path, &e->mode, &e->uid, &e->gid) < 0)
+	if (e->existed && remote_stat(ctx->f, h, path, &e->mode, &e->uid, &e->gid) < 0) {
+		edit_unlock_of(e);
 		return step_error(ctx, "%s: cannot stat %s", h->name, path);
+	}
 	return 0;
 }
 
 void
 edit_release(struct file_edit *e)
 {
+	edit_unlock_of(e);
 	strbuf_release(&e->old);
 	free(e->path);
 	e->path = NULL;

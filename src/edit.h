@@ -22,6 +22,7 @@ struct file_edit {
 	struct strbuf old;	/* the bytes before the edit ("" when missing) */
 	int existed;
 	unsigned mode, uid, gid;
+	struct ferry *locked;	/* holds f's edit lock (ferry.h) until edit_release */
 };
 
 /* reads path on h into e: 0 ok (also when missing), -1 error */

@@ -31,6 +31,14 @@ struct ferry {
 	char *ctl_dir;
 	struct remote_conn *conns;
 	size_t n_conns;
+	/*
+	 * run --jobs: live files shared by accounts (vhosts, virtusertable, a
+	 * zone) are read, changed and reloaded under one flock on
+	 * JOURNAL.edit-lock, taken by edit_read() and dropped by the last
+	 * edit_release(), so a parallel account never loses another's update.
+	 */
+	int edit_lock_fd;		/* valid while edit_lock_depth > 0 */
+	int edit_lock_depth;
 };
 
 #define CMD_NEEDS_CONFIG	0x1

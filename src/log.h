@@ -23,4 +23,16 @@ void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * A live status line on a terminal (stdout a tty, not -q): log_live()
+ * rewrites it in place, every other message wipes it first and draws it
+ * again after; log_live_clear() removes it.  Nothing at all when stdout is
+ * not a terminal: the plain lines of info() are the record there.
+ * log_live_off() for a forked job (many processes cannot share one line).
+ */
+void log_live(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_live_clear(void);
+void log_live_off(void);
+int log_live_on(void);
+
 #endif

@@ -50,10 +50,15 @@ main(int argc, char **argv)
 	struct ferry f = { 0 };
 	const struct cmd_entry *e;
 	const char *conf_path = "ferry.conf";
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
 	int ch, status;
 
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "+c:vqh")) != -1) {
+	/* getopt_long: plain getopt takes "--help" for an unknown option "-" */
+	while ((ch = getopt_long(argc, argv, "+c:vqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			conf_path = optarg;

@@ -43,6 +43,13 @@ int
 http_fetch(const char *name, const char *addr, int port, const char *path,
     struct http_response *out, struct strbuf *err)
 {
+	return http_fetch_ms(name, addr, port, path, 20000, out, err);
+}
+
+int
+http_fetch_ms(const char *name, const char *addr, int port, const char *path,
+    long timeout_ms, struct http_response *out, struct strbuf *err)
+{
 	struct strbuf url = STRBUF_INIT, pin = STRBUF_INIT;
 	struct curl_slist *resolve;
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -62,7 +69,7 @@ http_fetch(const char *name, const char *addr, int port, const char *path,
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, body_cb);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &out->body);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "ferry");

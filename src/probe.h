@@ -36,6 +36,9 @@ struct http_response {
  */
 int http_fetch(const char *name, const char *addr, int port, const char *path,
     struct http_response *out, struct strbuf *err);
+/* the same, giving up after timeout_ms (http_fetch allows 20 s) */
+int http_fetch_ms(const char *name, const char *addr, int port, const char *path,
+    long timeout_ms, struct http_response *out, struct strbuf *err);
 void http_response_release(struct http_response *r);
 
 /*

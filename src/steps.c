@@ -10,6 +10,7 @@
 
 #include "fault.h"
 #include "steps.h"
+#include "web-watch.h"
 
 void
 step_ctx_init(struct step_ctx *ctx, struct ferry *f, struct account *a,
@@ -152,6 +153,36 @@ apply_and_verify(struct step_ctx *ctx, const struct step_ops *ops)
 	return 0;
 }
 
+/* the same, with the site watched while the step may disturb it (web-watch.h) */
+static int
+apply_and_verify_watched(struct step_ctx *ctx, const struct step_ops *ops)
+{
+	struct web_watch w;
+	int r;
+
+	if (!web_watch_wanted(ctx->def, ctx->a))
+		return apply_and_verify(ctx, ops);
+	web_watch_start(ctx, &w);
+	r = apply_and_verify(ctx, ops);
+	web_watch_stop(ctx, &w);
+	return r;
+}
+
+/* undoing such a step can take the site away too */
+static int
+undo_watched(struct step_ctx *ctx, const struct step_ops *ops)
+{
+	struct web_watch w;
+	int r;
+
+	if (!web_watch_wanted(ctx->def, ctx->a))
+		return ops->undo(ctx);
+	web_watch_start(ctx, &w);
+	r = ops->undo(ctx);
+	web_watch_stop(ctx, &w);
+	return r;
+}
+
 static int
 fail_step(struct step_ctx *ctx, const char *why)
 {
@@ -166,7 +197,7 @@ run_step(struct ferry *f, struct account *a, const struct step_def *d,
 {
 	const struct step_ops *ops = service_step(d->id);
 	struct step_ctx ctx;
-	int status = EXIT_OK, pr;
+	int status = EXIT_OK, pr, r;
 
 	if (ops == NULL || ops->probe == NULL || ops->apply == NULL) {
 		error("%s: %s: no driver carries out this step yet", a->name, d->id);
@@ -206,7 +237,10 @@ run_step(struct ferry *f, struct account *a, const struct step_def *d,
 			break;
 		}
 		info("%s: %s: %s", a->name, d->id, d->title);
-		if (apply_and_verify(&ctx, ops) < 0) {
+		log_live("%s  %s  %s ...", a->name, d->id, d->title);
+		r = apply_and_verify_watched(&ctx, ops);
+		log_live_clear();
+		if (r < 0) {
 			status = fail_step(&ctx, "step failed");
 			break;
 		}
@@ -301,7 +335,7 @@ undo_step(struct ferry *f, struct account *a, const struct step_def *d)
 	}
 	step_ctx_init(&ctx, f, a, d);
 	info("%s: %s: undoing", a->name, d->id);
-	if (ops->undo(&ctx) < 0) {
+	if (undo_watched(&ctx, ops) < 0) {
 		record(f, a, d, STEP_FAILED, ctx.detail.buf, "undo failed");
 		r = -1;
 	} else {

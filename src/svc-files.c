@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "downtime.h"
 #include "edit.h"
 #include "fault.h"
 #include "web.h"
@@ -28,7 +29,7 @@ home_of(struct strbuf *sb, const struct host *h, const struct account *a)
 	strbuf_addf(sb, "%s/%s", h->home, a->name);
 }
 
-/* rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids, deletions */
+/* rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids, holes, deletions */
 static void
 rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const char *dst,
     int dry_run, int reverse)
@@ -39,31 +40,35 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	strlist_push(argv, "rsync");
 	strlist_push(argv, "-aHAX");
 	strlist_push(argv, "--numeric-ids");
+	strlist_push(argv, "--sparse");	/* holes stay holes: a 64 MB image of zeros is not 64 MB */
 	strlist_push(argv, "--delete");
 	strlist_push(argv, "--mkpath");	/* a DocumentRoot outside the home may lack its parents */
 	strlist_push(argv, "--stats");
 	if (dry_run)
 		strlist_push(argv, "--dry-run");
 	strlist_push(argv, "--itemize-changes");
+	if (log_live_on())
+		strlist_push(argv, "--info=progress2");	/* for the live line */
 	strlist_push(argv, "-e");
 	/* a new host that is gone fails the pass in seconds, not at TCP's timeout */
 	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 "
 	    "-o ServerAliveInterval=5 -o ServerAliveCountMax=3");
 	for (i = 0; i < ctx->a->rsync_exclude.n; i++)
 		strlist_pushf(argv, "--exclude=%s", ctx->a->rsync_exclude.v[i]);
-	/* the game's backups (prep.8, phase1.4) live only on the new host: --delete spares them */
-	if (ctx->a->services & SVC_MUSH) {
+	/* the game's backups (prep.8, phase1.4) live only on the new host: excluded,
+	   --delete spares them, and a rollback's pull does not carry them back */
+	if ((ctx->a->services & SVC_MUSH) && ctx->a->mush_dir && ctx->a->mush_save) {
 		strlist_pushf(argv, "--exclude=/%s/%s.ferry-*", ctx->a->mush_dir, ctx->a->mush_save);
 		strlist_pushf(argv, "--exclude=/%s/%s.synced-*", ctx->a->mush_dir, ctx->a->mush_save);
 	}
 	strlist_push(argv, "--");
 	/* back (rollback): the old host pulls from the new one, the same way it pushed */
 	if (reverse) {
-		strlist_pushf(argv, "%s:%s", cf->to->rsync_to, dst);
+		strlist_pushf(argv, "%s:%s", config_rsync_dest(cf), dst);
 		strlist_push(argv, src);
 	} else {
 		strlist_push(argv, src);
-		strlist_pushf(argv, "%s:%s", cf->to->rsync_to, dst);
+		strlist_pushf(argv, "%s:%s", config_rsync_dest(cf), dst);
 	}
 }
 
@@ -102,6 +107,18 @@ is_itemize_line(const char *p)
 	return p[11] == ' ';
 }
 
+/* progress2 records end in \r and may precede an itemized name on its line */
+static const char *
+after_progress(const char *line)
+{
+	const char *p, *start = line;
+
+	for (p = line; *p && *p != '\n'; p++)
+		if (*p == '\r')
+			start = p + 1;
+	return start;
+}
+
 static long long
 itemized_lines(const char *out)
 {
@@ -109,8 +126,40 @@ itemized_lines(const char *out)
 	const char *p;
 
 	for (p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		n += is_itemize_line(p);
+		n += is_itemize_line(after_progress(p));
 	return n;
+}
+
+/* what the live line shows while rsync runs */
+struct rsync_live {
+	struct step_ctx *ctx;
+	double t0;
+	char last[96];	/* the latest progress2 record, kept across chunks */
+	size_t len;
+};
+
+/*
+ * --info=progress2 writes "  1,234,567  45%  1.23MB/s  0:00:01 (xfr#3, ...)"
+ * records ended by \r; each complete one updates the live line.
+ */
+static void
+rsync_progress(const char *buf, size_t len, void *arg)
+{
+	struct rsync_live *l = arg;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] != '\r' && buf[i] != '\n') {
+			if (l->len + 1 < sizeof l->last)
+				l->last[l->len++] = buf[i];
+			continue;
+		}
+		l->last[l->len] = '\0';
+		if (strchr(l->last, '%'))
+			log_live("%s  %s  rsync %s  [%.0f s]", l->ctx->a->name, l->ctx->def->id,
+			    l->last + strspn(l->last, " "), now_seconds() - l->t0);
+		l->len = 0;
+	}
 }
 
 /* one pass of src/ (on the old host) to dst/ (on the new); 0 ok, -1 failed */
@@ -121,9 +170,14 @@ rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run, 
 	struct strlist argv = STRLIST_INIT;
 	struct child c = CHILD_INIT;
 	double t0 = now_seconds();
+	struct rsync_live live = { .ctx = ctx, .t0 = t0 };
 	int r;
 
 	rsync_argv(&argv, ctx, src, dst, dry_run, reverse);
+	if (log_live_on()) {
+		c.on_stdout = rsync_progress;
+		c.on_stdout_arg = &live;
+	}
 	c.argv = (const char *const *)argv.v;
 	r = remote_run(ctx->f, ctx->f->cf->from, &c);
 	st->seconds = now_seconds() - t0;
@@ -266,7 +320,7 @@ final_apply(struct step_ctx *ctx)
 	if (sync_home(ctx, 0, &st) < 0)
 		return -1;
 	note_pass(ctx, "final pass", &st);
-	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "files.end",
+	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_FILES_END,
 	    now_seconds(), ctx->detail.buf);
 }
 

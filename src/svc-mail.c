@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "downtime.h"
 #include "edit.h"
 #include "mail.h"
 #include "mbox.h"
@@ -414,10 +415,29 @@ static const char append_script[] =
 static const char keep_script[] =
 	"[ -e \"$1.ferry-moved\" ] || exit 0; mv \"$1.ferry-moved\" \"$1.ferry-bak.$(date +%Y%m%d%H%M%S)\"";
 
+/* a spool between two deliveries: procmail writes a message in more than one
+   write(), so a reader without its lock can find half a message, or a lone "F" */
+static const char locked_read_script[] =
+	"s=$1; lockfile -l \"$2\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
+	"trap 'rm -f \"$s.lock\"' EXIT; [ -e \"$s\" ] || exit 0; cat \"$s\"";
+
 static void
 spool_path(const struct host *h, const struct account *a, struct strbuf *sb)
 {
 	strbuf_addf(sb, "%s/%s", h->mail_spool, a->name);
+}
+
+static int
+read_spool_locked(struct step_ctx *ctx, const struct host *h, const char *path,
+    struct strbuf *out)
+{
+	char secs[16];
+	const char *args[] = { path, secs, NULL };
+
+	snprintf(secs, sizeof secs, "%d", MAIL_LOCK_SECONDS);
+	if (host_sh(ctx, h, locked_read_script, args, out) != 0)
+		return step_error(ctx, "%s: %s", h->name, out->buf);
+	return 0;
 }
 
 /* the messages of moved that the new spool lacks, as text to append to it */
@@ -471,7 +491,7 @@ move_spool(struct step_ctx *ctx, const struct host *src, const struct host *dst,
 		}
 	}
 	if (remote_read_file(ctx->f, src, path.buf, &moved) < 0 ||
-	    remote_read_file(ctx->f, dst, new.buf, &cur) < 0)
+	    read_spool_locked(ctx, dst, new.buf, &cur) < 0)
 		goto done;
 	if (missing_messages(&cur, &moved, &add, moved_count, &id) < 0) {
 		step_error(ctx, "cannot read the spools as mbox");
@@ -525,7 +545,7 @@ spool_apply(struct step_ctx *ctx)
 		return -1;
 	strbuf_addf(&ctx->detail, "%zu %smessages moved", n, late ? "late " : "");
 	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id,
-	    late ? "mail.end" : "mail.start", now_seconds(), ctx->detail.buf);
+	    late ? EV_MAIL_END : EV_MAIL_START, now_seconds(), ctx->detail.buf);
 }
 
 /* the old spool holds nothing the new one lacks */
@@ -540,8 +560,8 @@ spool_verify(struct step_ctx *ctx)
 
 	spool_path(cf->from, ctx->a, &old);
 	spool_path(cf->to, ctx->a, &new);
-	if (remote_read_file(ctx->f, cf->from, old.buf, &a) < 0 ||
-	    remote_read_file(ctx->f, cf->to, new.buf, &b) < 0 ||
+	if (read_spool_locked(ctx, cf->from, old.buf, &a) < 0 ||
+	    read_spool_locked(ctx, cf->to, new.buf, &b) < 0 ||
 	    missing_messages(&b, &a, &add, &n, &id) < 0)
 		r = step_error(ctx, "cannot read the spools");
 	else if (n > 0 && strcmp(ctx->def->id, "phase1.10") == 0)

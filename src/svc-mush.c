@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "downtime.h"
 #include "edit.h"
 
 #define GAME_UP_SECONDS 30
@@ -316,7 +317,7 @@ copy_old_to_new(struct step_ctx *ctx, const char *src, const char *dst)
 	struct strbuf to = STRBUF_INIT, err = STRBUF_INIT;
 	int r;
 
-	strbuf_addf(&to, "%s:%s", ctx->f->cf->to->rsync_to, dst);
+	strbuf_addf(&to, "%s:%s", config_rsync_dest(ctx->f->cf), dst);
 	argv[7] = to.buf;
 	r = remote_capture(ctx->f, ctx->f->cf->from, argv, NULL, &err);
 	if (r != 0)
@@ -357,12 +358,14 @@ static int
 save_apply(struct step_ctx *ctx)
 {
 	struct strbuf flat = STRBUF_INIT, src = STRBUF_INIT, dst = STRBUF_INIT, sub = STRBUF_INIT;
-	const char *args[] = { NULL, NULL };
+	const char *args[] = { NULL, ctx->a->name, NULL };
 	int r;
 
 	backup_dir(&dst, ctx, "ferry");
 	args[0] = dst.buf;
-	if (host_sh(ctx, ctx->f->cf->to, "mkdir -p \"$1\" && chmod 0700 \"$1\"", args, NULL) != 0)
+	/* the game's owner keeps the backup: it lies in their home */
+	if (host_sh(ctx, ctx->f->cf->to,
+	    "mkdir -p \"$1\" && chown \"$2:\" \"$1\" && chmod 0700 \"$1\"", args, NULL) != 0)
 		return step_error(ctx, "cannot create %s", dst.buf);
 	if (ctx->a->mush_admin) {
 		if ((r = take_flatfile(ctx, &flat)) == 0) {
@@ -377,6 +380,9 @@ save_apply(struct step_ctx *ctx)
 		strbuf_addf(&sub, "%s/", dst.buf);
 		r = copy_old_to_new(ctx, src.buf, sub.buf);
 	}
+	/* rsync of a folder gives dst the source folder's mode: make it private again */
+	if (r == 0 && host_sh(ctx, ctx->f->cf->to, "chmod 0700 \"$1\"", args, NULL) != 0)
+		r = step_error(ctx, "cannot make %s private", dst.buf);
 	if (r == 0 && flat.len)
 		journal_kv_set(ctx->f->j, ctx->a->name, "mush.backup.flat", flat.buf);
 	if (r == 0) {
@@ -413,7 +419,8 @@ save_verify(struct step_ctx *ctx)
 		    file_sum(ctx, ctx->f->cf->to, copy.buf, &b) < 0 || strcmp(a.buf, b.buf) != 0)
 			r = step_error(ctx, "the copy %s differs from %s", copy.buf, flat.buf);
 		else
-			strbuf_addf(&ctx->detail, "; sha256 %.16s matches", a.buf);
+			strbuf_addf(&ctx->detail, "%ssha256 %.16s matches", ctx->detail.len ? "; " : "",
+			    a.buf);
 	}
 	strbuf_release(&dir);
 	strbuf_release(&flat);
@@ -455,7 +462,7 @@ freeze_apply(struct step_ctx *ctx)
 			strbuf_addstr(&ctx->detail, "freeze announced; the game keeps running");
 		return r;
 	}
-	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.start", now_seconds(),
+	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_START, now_seconds(),
 	    "stop on the old host");
 	if (game_stop(ctx, old) < 0)
 		return -1;
@@ -509,7 +516,8 @@ start_apply(struct step_ctx *ctx)
 	backup_dir(&dst, ctx, "synced");
 	args[0] = src.buf;
 	args[1] = dst.buf;
-	r = host_sh(ctx, h, "cp -a \"$1\" \"$2\"", args, NULL);
+	/* a backup: private, as prep.8's (cp -a would keep the save's mode) */
+	r = host_sh(ctx, h, "cp -a \"$1\" \"$2\" && chmod 0700 \"$2\"", args, NULL);
 	strbuf_release(&src);
 	if (r != 0) {
 		strbuf_release(&dst);
@@ -519,7 +527,7 @@ start_apply(struct step_ctx *ctx)
 		strbuf_release(&dst);
 		return -1;
 	}
-	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.end", now_seconds(),
+	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_END, now_seconds(),
 	    "the game answers on the new host");
 	strbuf_addf(&ctx->detail, "the game answers on %s:%d; synced save kept in %s", h->name,
 	    ctx->a->mush_port, dst.buf);
@@ -594,13 +602,13 @@ close_apply(struct step_ctx *ctx)
 	strbuf_release(&say);
 	if (r == 0) {
 		sleep(2);
-		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.start",
+		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_START,
 		    now_seconds(), "stop on the old host");
 		r = game_stop(ctx, ctx->f->cf->from);
 	}
 	/* announce mode: the players' window closes when the new game answers */
 	if (r == 0 && game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
-		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "mush.end",
+		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_END,
 		    now_seconds(), "the game answers on the new host");
 	return r;
 }

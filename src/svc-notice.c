@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dns.h"
+#include "downtime.h"
 #include "mail.h"
 #include "notice.h"
 #include "web.h"
@@ -115,7 +116,7 @@ freeze_apply(struct step_ctx *ctx)
 	if (r < 0)
 		return -1;
 	/* the accepted notice starts the files downtime window */
-	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "files.start",
+	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_FILES_START,
 	    now_seconds(), ctx->detail.buf);
 }
 

@@ -31,7 +31,7 @@ vhost_proxy_block(const struct vhost_file *vf, size_t i, const char *addr, struc
 	struct strbuf ind = STRBUF_INIT, eol = STRBUF_INIT;
 	const struct vhost_block *b;
 	const struct vhost_line *l;
-	size_t j;
+	size_t j, kept = 0;
 
 	if (vh_bad_block(vf, i) || vh_bad_word("proxy address", addr))
 		return -1;
@@ -41,9 +41,15 @@ vhost_proxy_block(const struct vhost_file *vf, size_t i, const char *addr, struc
 	vh_child_indent(vf, b, &ind);
 	strbuf_add(out, vf->text + l->start, l->end - l->start);
 	for (j = b->open + 1; j < b->close; j++)
-		if (vh_is_child(vf, b, j) && proxy_keeps(&vf->lines[j]))
+		if (vh_is_child(vf, b, j) && proxy_keeps(&vf->lines[j])) {
+			/* indent as the first kept line, so the block is its own fixed point */
+			if (kept++ == 0) {
+				strbuf_reset(&ind);
+				strbuf_add(&ind, vf->text + vf->lines[j].start, vf->lines[j].indent);
+			}
 			strbuf_add(out, vf->text + vf->lines[j].start,
 			    vf->lines[j].end - vf->lines[j].start);
+		}
 	strbuf_addf(out, "%sProxyPreserveHost On%s", ind.buf, eol.buf);
 	strbuf_addf(out, "%sProxyPass / http://%s/%s", ind.buf, addr, eol.buf);
 	strbuf_addf(out, "%sProxyPassReverse / http://%s/%s", ind.buf, addr, eol.buf);
@@ -247,9 +253,9 @@ vhost_marked_find(const struct vhost_file *vf, const char *account, size_t *star
 	for (j = m + 1; j < vf->nlines; j++) {
 		const char *t = vf->lines[j].text;
 
-		if (vh_is_ignorable(t) && strncmp(t, MARKER, strlen(MARKER)) != 0)
-			continue;
-		if ((bi = block_opened_at(vf, j)) < 0)
+		/* a blank or comment line ends the section: a VirtualHost someone
+		   added after it by hand is not the account's to replace or remove */
+		if (vh_is_ignorable(t) || (bi = block_opened_at(vf, j)) < 0)
 			break;
 		*end = vf->blocks[bi].end;
 		j = vf->blocks[bi].close;
@@ -257,7 +263,7 @@ vhost_marked_find(const struct vhost_file *vf, const char *account, size_t *star
 	return 1;
 }
 
-/* blocks for a section: VirtualHost blocks, blank and comment lines, no marker */
+/* blocks for a section: VirtualHost blocks one after the other, no marker */
 static int
 check_section_blocks(const char *blocks, size_t len)
 {
@@ -274,7 +280,10 @@ check_section_blocks(const char *blocks, size_t len)
 
 		if (!strncmp(t, MARKER, strlen(MARKER)))
 			ret = error("blocks:%d: a ferry marker line inside the blocks", bf.lines[j].lineno);
-		else if (bf.lines[j].depth == 0 && !vh_is_ignorable(t) && block_opened_at(&bf, j) < 0)
+		else if (bf.lines[j].depth == 0 && vh_is_ignorable(t))
+			ret = error("blocks:%d: a blank or comment line between the blocks would end "
+			    "the section", bf.lines[j].lineno);
+		else if (bf.lines[j].depth == 0 && block_opened_at(&bf, j) < 0)
 			ret = error("blocks:%d: not inside a VirtualHost block", bf.lines[j].lineno);
 	}
 	vhost_release(&bf);

@@ -36,7 +36,9 @@ phys_line(const char *t, size_t len, size_t p, size_t *ce, size_t *nl)
 	size_t e;
 
 	if (!q) {
-		*ce = len;
+		/* a last line ending in CR is a CRLF cut short: appending a
+		   newline to it must not change what it says */
+		*ce = (len > p && t[len - 1] == '\r') ? len - 1 : len;
 		*nl = 0;
 		return len;
 	}
@@ -106,6 +108,21 @@ read_entry(struct virtuser *vt, struct vu_line *l, size_t f, size_t ce)
 	return 0;
 }
 
+/* keys and values are C strings: a NUL would hide the rest of its line */
+static int
+refuse_nul(const char *name, const char *text, size_t len)
+{
+	const char *z = memchr(text, '\0', len);
+	size_t i;
+	int line = 1;
+
+	if (z == NULL)
+		return 0;
+	for (i = 0; text + i < z; i++)
+		line += text[i] == '\n';
+	return error("%s:%d: NUL byte in the line", name, line);
+}
+
 int
 virtuser_parse(struct virtuser *vt, const char *name, const char *text, size_t len)
 {
@@ -114,6 +131,8 @@ virtuser_parse(struct virtuser *vt, const char *name, const char *text, size_t l
 	struct vu_line *l;
 
 	memset(vt, 0, sizeof(*vt));
+	if (refuse_nul(name, text, len) < 0)
+		return -1;
 	vt->name = xstrdup(name);
 	vt->text = xmalloc(len + 1);
 	memcpy(vt->text, text, len);

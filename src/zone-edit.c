@@ -453,8 +453,8 @@ apply_set_a(const struct zone *z, const struct prep *p, struct edits *e, struct 
 	return 0;
 }
 
-static void
-apply_matching(const struct zone *z, const struct prep *p, struct edits *e)
+static int
+apply_matching(const struct zone *z, const struct prep *p, struct edits *e, struct strbuf *err)
 {
 	size_t i;
 
@@ -464,6 +464,11 @@ apply_matching(const struct zone *z, const struct prep *p, struct edits *e)
 		if (strcmp(rr->owner, p->name) || strcasecmp(rr->type, p->type) ||
 		    (p->old && !rd_is(rr, p->old)))
 			continue;
+		/* two TTLs inserted where none was written would not overlap as splices */
+		if (e->ttl_set[i] || e->deleted[i]) {
+			strbuf_addf(err, "%s: two changes touch the same text", z->label);
+			return -1;
+		}
 		if (p->c->op == ZONE_DEL)
 			del_record(z, i, e);
 		else {
@@ -471,6 +476,7 @@ apply_matching(const struct zone *z, const struct prep *p, struct edits *e)
 			e->ttl_set[i] = e->ttl_break[i] = 1;
 		}
 	}
+	return 0;
 }
 
 static void
@@ -514,8 +520,7 @@ apply_one(const struct zone *z, const struct prep *p, struct edits *e, struct st
 		return 0;
 	case ZONE_DEL:
 	case ZONE_SET_TTL:
-		apply_matching(z, p, e);
-		return 0;
+		return apply_matching(z, p, e, err);
 	case ZONE_SET_MX:
 		apply_set_mx(z, p, e);
 		return 0;

@@ -414,6 +414,11 @@ record(struct zparse *p, struct zline *l)
 	rr->type = tok_dup(p, &l->t[i]);
 	for (k = 0; rr->type[k]; k++)
 		rr->type[k] = toupper((unsigned char)rr->type[k]);
+	/* as BIND: a mnemonic or TYPEnnn; "4" after a TTL would read as a TTL
+	   once an edit dropped that TTL */
+	if (!isalpha((unsigned char)rr->type[0]) ||
+	    rr->type[strspn(rr->type, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")] != '\0')
+		return perr(p, l->line, "bad record type '%s'", rr->type);
 	rr->rclass = rr->class_tok.len ? tok_dup(p, &rr->class_tok) : xstrdup("IN");
 	for (k = 0; rr->rclass[k]; k++)
 		rr->rclass[k] = toupper((unsigned char)rr->rclass[k]);

@@ -47,13 +47,16 @@ test_body_() {
 # Run a body with xtrace on, all output into $TEST_OUT.
 test_run_() {
 	local rc
+	# the trace goes to its own fd, so a body's "2>err" captures only the command's stderr
 	{
+		BASH_XTRACEFD=7
 		PS4='+ '
 		set -x
 		test_body_ "$1"
 		rc=$?
 		{ set +x; } 2>/dev/null
-	} >"$TEST_OUT" 2>&1 </dev/null
+		unset BASH_XTRACEFD
+	} >"$TEST_OUT" 2>&1 7>>"$TEST_OUT" </dev/null
 	if [ -n "$test_cleanup_" ]; then
 		{ eval "$test_cleanup_"; } >>"$TEST_OUT" 2>&1 </dev/null
 		test_cleanup_=
@@ -154,12 +157,21 @@ require_lab() {
 	exit 1
 }
 
+# lab_reset : back to the seed world (for scripts that change it; takes ~7 s)
+lab_reset() {
+	"$LAB_SH" reset >"$TRASH_DIR/.lab-reset.log" 2>&1 || {
+		cat "$TRASH_DIR/.lab-reset.log"
+		return 1
+	}
+}
+
 # lab HOST CMD... : run CMD inside a lab host (stdin passed through)
 lab() {
 	"$LAB_SH" exec "$@"
 }
 
-# ferry_client ARGS... : the freshly built /ferry/ferry in the client, seed ferry.conf
+# ferry_client ARGS... : the freshly built /ferry/ferry in the client, with
+# -c $FERRY_CONF (default /root/lab/ferry.conf, the seed world's)
 ferry_client() {
 	lab client /ferry/ferry -c "$FERRY_CONF" "$@"
 }
@@ -203,8 +215,9 @@ wait_in_spool() {
 }
 
 # mush_talk ADDR PORT 'line'... : connect from the client, send each line,
-# print what the game answered during MUSH_WAIT seconds (default 2),
-# telnet negotiation and carriage returns stripped
+# print what the game answered during MUSH_WAIT seconds (default 3; a QUIT
+# among the lines ends it as soon as the game hangs up), telnet negotiation
+# and carriage returns stripped
 mush_talk() {
 	local a=$1 p=$2
 	shift 2
@@ -218,5 +231,5 @@ mush_talk() {
 		for l in "$@"; do printf "%s\r\n" "$l" >&3; sleep 0.2; done
 		wait "$r"
 		exit 0
-	' mush_talk "$a" "$p" "${MUSH_WAIT:-2}" "$@" | LC_ALL=C tr -d '\000-\010\013-\037\177-\377'
+	' mush_talk "$a" "$p" "${MUSH_WAIT:-3}" "$@" | LC_ALL=C tr -d '\000-\010\013-\037\177-\377'
 }

@@ -24,9 +24,23 @@ test_expect_success 'root ssh from the client to every server, host keys checked
 	test "$(lab client $SSH alice@charon.nekodojo.test whoami)" = alice
 '
 
-test_expect_success 'charon reaches neko-base as root (rsync path)' '
+test_expect_success 'charon reaches neko-base as root (rsync path), sftp works' '
 	test "$(lab charon $SSH root@192.0.2.20 hostname)" = neko-base &&
-	test "$(lab charon $SSH root@neko-base.nekodojo.test hostname)" = neko-base
+	test "$(lab charon $SSH root@neko-base.nekodojo.test hostname)" = neko-base &&
+	echo "ls /home/alice" | lab client sftp -b - -o BatchMode=yes alice@192.0.2.10 >sftp.out &&
+	test_grep public_html sftp.out
+'
+
+test_expect_success 'apache modules and rndc on every server' '
+	for h in charon neko-base; do
+		lab $h apache2ctl -M >mods.$h 2>&1 &&
+		for m in userdir cgid proxy proxy_http; do
+			test_grep " ${m}_module" mods.$h || return 1
+		done
+	done &&
+	for h in charon neko-base ns3 client; do
+		lab $h rndc status | grep -q "server is up and running" || return 1
+	done
 '
 
 test_expect_success 'charon serves every seed VirtualHost' '
@@ -35,7 +49,8 @@ test_expect_success 'charon serves every seed VirtualHost' '
 	fetch_pinned 192.0.2.10 dave.test / | grep -q dave-index-v1 &&
 	fetch_pinned 192.0.2.10 static.dave.test / | grep -q dave-static-v1 &&
 	fetch_pinned 192.0.2.10 nekodojo.test / | grep -q nekodojo-www-v1 &&
-	fetch_pinned 192.0.2.10 www.nekodojo.test / | grep -q nekodojo-www-v1
+	fetch_pinned 192.0.2.10 www.nekodojo.test / | grep -q nekodojo-www-v1 &&
+	fetch_pinned 192.0.2.10 charon.nekodojo.test / | grep -q nekodojo-www-v1
 '
 
 test_expect_success 'the CGI page is generated, ~alice is served by userdir' '
@@ -54,6 +69,12 @@ test_expect_success 'mail to alice@alice.test lands in charon spool' '
 	tag=t0000-alice-$$-$(date +%s) &&
 	send_mail 192.0.2.10 alice@alice.test $tag &&
 	wait_in_spool charon alice $tag 20
+'
+
+test_expect_success 'ns3 relays mail from the lab (the notices path)' '
+	tag=t0000-relay-$$-$(date +%s) &&
+	send_mail 192.0.2.30:25 alice@alice.test $tag &&
+	wait_in_spool charon alice $tag 30
 '
 
 test_expect_success 'mail to carol@carol.test is forwarded to the owners spool on ns3' '
@@ -81,9 +102,9 @@ test_expect_success 'the client resolver recurses to the lab servers' '
 '
 
 test_expect_success 'both games answer with their banners' '
-	MUSH_WAIT=1 mush_talk 192.0.2.10 2860 >banner.bob &&
+	MUSH_WAIT=2 mush_talk 192.0.2.10 2860 >banner.bob &&
 	test_grep "Welcome to TinyMUX" banner.bob &&
-	MUSH_WAIT=1 mush_talk 192.0.2.10 2861 >banner.dave &&
+	MUSH_WAIT=2 mush_talk 192.0.2.10 2861 >banner.dave &&
 	test_grep "Welcome to TinyMUX" banner.dave
 '
 

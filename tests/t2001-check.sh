@@ -58,6 +58,21 @@ test_expect_success 'a missing zone file on the primary is named' '
 	test_grep "^ferry: check: charon: zone file of carol.test /etc/bind/zones/nope.carol.test does not exist$" err
 '
 
+test_expect_success 'ns3 sshd stopped: the finding names ns3, exit 1' '
+	test_when_finished "lab ns3 /etc/init.d/ssh start >/dev/null" &&
+	lab ns3 /etc/init.d/ssh stop >/dev/null &&
+	test_expect_code 1 ferry_client check carol >out 2>err &&
+	test_grep "^ferry: check: ns3: ssh root@192.0.2.30: .*refused" err &&
+	test_grep "^ok neko-base: ssh root@192.0.2.20$" out
+'
+
+test_expect_success 'a program missing on ns3 (rndc hidden by /dev/null) is named with its host' '
+	test_when_finished "lab ns3 umount /usr/sbin/rndc" &&
+	lab ns3 mount --bind /dev/null /usr/sbin/rndc &&
+	test_expect_code 1 ferry_client check carol >out 2>err &&
+	test_grep "^ferry: check: ns3: reload: program rndc not found$" err
+'
+
 test_expect_success 'no ssh master and no ControlPath directory left behind' '
 	test -z "$(lab client sh -c "pgrep -f Control[P]ath= || true")" &&
 	test -z "$(lab client sh -c "ls -d /tmp/ferry-* /run/user/*/ferry-* 2>/dev/null || true")"

@@ -246,6 +246,9 @@ write_apache() {
 		</Directory>
 	</IfModule>
 	EOF
+	# The default site must not claim HOST.nekodojo.test (the global ServerName),
+	# or it would shadow the VirtualHost that names it (charon's nekodojo.test).
+	sed -i 's/^\(\s*\)#\?ServerName .*/\1ServerName localhost/' "$L/etc/apache2/sites-available/000-default.conf"
 	echo "<html><body><h1>$h.$DOMAIN</h1><p>default page served by $h</p></body></html>" \
 		>"$L/var/www/html/index.html"
 	mkdir -p "$L/adm/apache"
@@ -317,6 +320,8 @@ write_sendmail() {
 		ns3) echo owners.test ;;
 		esac
 	} >"$L/etc/mail/local-host-names"
+	printf '%s\n' "# /etc/aliases (ferry lab)" "mailer-daemon: postmaster" "postmaster: root" \
+		"hostmaster: root" "webmaster: root" "abuse: root" "nobody: root" >"$L/etc/aliases"
 	mkdir -p "$L/adm/mail"
 	{
 		echo "# /usr/local/adm/mail/virtusertable -- address<TAB>delivery"
@@ -407,7 +412,6 @@ write_client_files() {
 		printf 'connect wizard %s\n' "$MUX_PASSWORD" >"$D/$g.connect"
 		chmod 600 "$D/$g.connect"
 	done
-	install -m 600 "$ROOT/keys/lab_ed25519" "$D/tester_ed25519"
 }
 
 # --- network and namespaces -----------------------------------------------------
@@ -446,7 +450,7 @@ host_start() {
 
 host_wait() {
 	local h=$1 i
-	for i in $(seq 100); do
+	for i in $(seq 400); do
 		if [ -e "$ROOT/$h/tmp/.lab-ready" ] && hostenter "$h" test -e /etc/lab-host 2>/dev/null; then
 			return 0
 		fi
@@ -515,7 +519,7 @@ __hostinit() {
 		$0 = "lab-init $ARGV[0]";
 		$SIG{TERM} = sub {
 			kill "TERM", -1;
-			for (1 .. 60) {
+			for (1 .. 20) {
 				1 while waitpid(-1, WNOHANG) > 0;
 				exit 0 if waitpid(-1, WNOHANG) < 0;
 				select(undef, undef, undef, 0.05);
@@ -611,7 +615,7 @@ make_game() {	# USER PORT NAME
 	sed -i -e "s/^port .*/port $port/" -e "s/^mud_name .*/mud_name $name/" "$g/netmux.conf"
 	start_daemon runuser -u "$u" -- sh -c "cd $g && ./Startmux"
 	wait_tcp 127.0.0.1 "$port" 15 || return 1
-	mux_session 127.0.0.1 "$port" 3 "connect wizard $MUX_PASSWORD" \
+	mux_session 127.0.0.1 "$port" 10 "connect wizard $MUX_PASSWORD" \
 		"&LABMARK me=$u-labmark-$SERIAL" "@dump" "QUIT" >"/tmp/lab-mux-$u.log" 2>&1
 	grep -q 'Dumping' "/tmp/lab-mux-$u.log"
 }
@@ -873,7 +877,7 @@ host_down() {
 		for i in $(seq 60); do
 			pids=$(ip netns pids "$LAB-$h" 2>/dev/null)
 			[ -z "$pids" ] && break
-			[ "$i" -ge 50 ] && kill -KILL $pids 2>/dev/null
+			[ "$i" -ge 40 ] && kill -KILL $pids 2>/dev/null
 			sleep 0.05
 		done
 	fi

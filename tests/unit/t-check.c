@@ -108,12 +108,16 @@ main(void)
 	const char *ghost[] = { "check", "nosuchuser0", NULL };
 	const char *unknown[] = { "check", "nobody-configured", NULL };
 	size_t i;
+	char *p;
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	mkdir(path("home"), 0755);
-	mkdir(path("spool"), 0755);
-	close(open(path("virtusertable"), O_WRONLY | O_CREAT, 0644));
+	mkdir(p = path("home"), 0755);
+	free(p);
+	mkdir(p = path("spool"), 0755);
+	free(p);
+	close(open(p = path("virtusertable"), O_WRONLY | O_CREAT, 0644));
+	free(p);
 	make_host(&hosts[0], "old");
 	make_host(&hosts[1], "new");
 	memset(accts, 0, sizeof accts);

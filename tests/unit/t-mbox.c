@@ -9,37 +9,6 @@
 
 #define DATA "tests/unit/data/mbox/"
 
-static void
-slurp(const char *path, struct strbuf *sb)
-{
-	char buf[4096];
-	size_t n;
-	FILE *fp = fopen(path, "rb");
-
-	strbuf_reset(sb);
-	if (!fp) {
-		printf("not ok - cannot read %s\n", path);
-		exit(1);
-	}
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(sb, buf, n);
-	fclose(fp);
-}
-
-static int
-same_as(const struct strbuf *out, const char *path)
-{
-	struct strbuf want = STRBUF_INIT;
-	int same;
-
-	slurp(path, &want);
-	same = out->len == want.len && memcmp(out->buf, want.buf, want.len) == 0;
-	if (!same)
-		printf("# differs from %s:\n%s\n", path, out->buf);
-	strbuf_release(&want);
-	return same;
-}
-
 static int
 parse_str(struct mbox *mb, const char *s)
 {
@@ -108,7 +77,7 @@ test_merge(const struct strbuf *spool)
 	struct mbox a, b, m;
 	size_t added = 99;
 
-	slurp(DATA "late", &late);
+	unit_slurp(DATA "late", &late);
 	CHECK_INT(mbox_parse(&a, spool->buf, spool->len), 0);
 	CHECK_INT(mbox_parse(&b, late.buf, late.len), 0);
 	CHECK_INT(b.n, 5);
@@ -118,7 +87,7 @@ test_merge(const struct strbuf *spool)
 	CHECK_INT(mbox_missing(&a, &b), 3);
 	CHECK_INT(mbox_merge(spool->buf, spool->len, late.buf, late.len, &out, &added), 1);
 	CHECK_INT(added, 2);
-	CHECK(same_as(&out, DATA "expect-merged"));
+	CHECK(unit_same_as(&out, DATA "expect-merged"));
 	CHECK_INT(mbox_parse(&m, out.buf, out.len), 0);
 	CHECK_INT(m.n, 5);
 	CHECK_INT(mbox_missing(&m, &b), 0);
@@ -166,7 +135,7 @@ test_append_message(const struct strbuf *spool)
 	struct mbox have, in, m;
 	size_t i;
 
-	slurp(DATA "late", &late);
+	unit_slurp(DATA "late", &late);
 	strbuf_add(&cur, spool->buf, spool->len - 1);	/* no blank line at its end */
 	CHECK_INT(mbox_parse(&have, cur.buf, cur.len), 0);
 	CHECK_INT(mbox_parse(&in, late.buf, late.len), 0);
@@ -179,7 +148,7 @@ test_append_message(const struct strbuf *spool)
 	CHECK(strstr(add.buf, ">From quoted\n\nFrom erin@") != NULL);
 	CHECK(add.len > 3 && strcmp(add.buf + add.len - 3, "e\n\n") == 0);
 	strbuf_add(&cur, add.buf, add.len);
-	CHECK(same_as(&cur, DATA "expect-merged"));
+	CHECK(unit_same_as(&cur, DATA "expect-merged"));
 	CHECK_INT(mbox_parse(&m, cur.buf, cur.len), 0);
 	CHECK_INT(mbox_missing(&m, &in), 0);
 	mbox_release(&have);
@@ -195,7 +164,7 @@ main(void)
 {
 	struct strbuf spool = STRBUF_INIT;
 
-	slurp(DATA "spool", &spool);
+	unit_slurp(DATA "spool", &spool);
 	test_split(&spool);
 	test_shapes();
 	test_merge(&spool);

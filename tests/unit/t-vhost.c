@@ -12,23 +12,6 @@
 
 #define DATA "tests/unit/data/vhost/"
 
-static void
-slurp(const char *path, struct strbuf *sb)
-{
-	char buf[4096];
-	size_t n;
-	FILE *fp = fopen(path, "rb");
-
-	strbuf_reset(sb);
-	if (!fp) {
-		printf("not ok - cannot read %s\n", path);
-		exit(1);
-	}
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(sb, buf, n);
-	fclose(fp);
-}
-
 static int
 spit(const char *path, const char *s, size_t len)
 {
@@ -41,20 +24,6 @@ spit(const char *path, const char *s, size_t len)
 }
 
 /* out's bytes are exactly the file's */
-static int
-same_as(const struct strbuf *out, const char *path)
-{
-	struct strbuf want = STRBUF_INIT;
-	int same;
-
-	slurp(path, &want);
-	same = out->len == want.len && memcmp(out->buf, want.buf, want.len) == 0;
-	if (!same)
-		printf("# differs from %s:\n%s\n", path, out->buf);
-	strbuf_release(&want);
-	return same;
-}
-
 static int
 parse_str(struct vhost_file *vf, const char *s)
 {
@@ -143,7 +112,7 @@ test_alias(const struct vhost_file *vf)
 	struct strbuf out = STRBUF_INIT, again = STRBUF_INIT;
 
 	CHECK_INT(vhost_add_alias(vf, 1, "test.alice.test", &out), 1);
-	CHECK(same_as(&out, DATA "expect-add-alias.conf"));
+	CHECK(unit_same_as(&out, DATA "expect-add-alias.conf"));
 	CHECK_INT(vhost_parse(&v2, "out", out.buf, out.len), 0);
 	CHECK(vhost_block_serves(&v2.blocks[1], "test.alice.test"));
 	CHECK_INT(vhost_add_alias(&v2, 1, "TEST.alice.test", &again), 0);
@@ -158,7 +127,7 @@ test_alias(const struct vhost_file *vf)
 	CHECK_INT(vhost_remove_alias(vf, 1, "shop.alice.test", &out), 1);
 	CHECK_INT(vhost_parse(&v2, "out", out.buf, out.len), 0);
 	CHECK_INT(vhost_remove_alias(&v2, 2, "blog2.alice.test", &again), 1);
-	CHECK(same_as(&again, DATA "expect-remove-alias.conf"));
+	CHECK(unit_same_as(&again, DATA "expect-remove-alias.conf"));
 	CHECK_INT(vhost_remove_alias(&v2, 1, "shop.alice.test", &out), 0);
 	CHECK(out.len == v2.len && !memcmp(out.buf, v2.text, v2.len));
 	vhost_release(&v2);
@@ -205,10 +174,10 @@ test_proxy(const struct vhost_file *vf)
 	struct strbuf blk = STRBUF_INIT, out = STRBUF_INIT, again = STRBUF_INIT;
 
 	CHECK_INT(vhost_proxy_block(vf, 1, "192.0.2.20", &blk), 0);
-	CHECK(same_as(&blk, DATA "expect-proxy-block.conf"));
+	CHECK(unit_same_as(&blk, DATA "expect-proxy-block.conf"));
 	CHECK(!vhost_is_proxy(vf, 1, "192.0.2.20"));
 	CHECK_INT(vhost_replace_block(vf, 1, blk.buf, blk.len, &out), 1);
-	CHECK(same_as(&out, DATA "expect-proxy.conf"));
+	CHECK(unit_same_as(&out, DATA "expect-proxy.conf"));
 	CHECK_INT(vhost_parse(&pf, "out", out.buf, out.len), 0);
 	CHECK(vhost_is_proxy(&pf, 1, "192.0.2.20"));
 	CHECK(!vhost_is_proxy(&pf, 1, "192.0.2.21"));
@@ -236,7 +205,7 @@ test_userdir(const struct vhost_file *vf)
 
 	CHECK(!vhost_has_userdir_redirect(vf, 3, "alice", target));
 	CHECK_INT(vhost_userdir_redirect(vf, 3, "alice", target, &out), 1);
-	CHECK(same_as(&out, DATA "expect-userdir.conf"));
+	CHECK(unit_same_as(&out, DATA "expect-userdir.conf"));
 	CHECK_INT(vhost_parse(&uf, "out", out.buf, out.len), 0);
 	CHECK(vhost_has_userdir_redirect(&uf, 3, "alice", target));
 	CHECK(!vhost_has_userdir_redirect(&uf, 3, "alicia", target));
@@ -269,11 +238,11 @@ test_marked(const struct vhost_file *vf)
 
 	vhost_block_text(vf, 1, &blocks);
 	vhost_block_text(vf, 2, &blocks);
-	slurp(DATA "new.conf", &nt);
+	unit_slurp(DATA "new.conf", &nt);
 	CHECK_INT(vhost_parse(&nf, "new.conf", nt.buf, nt.len), 0);
 	CHECK_INT(vhost_marked_find(&nf, "alice", &s, &e), 0);
 	CHECK_INT(vhost_marked_append(&nf, "alice", blocks.buf, blocks.len, &out), 1);
-	CHECK(same_as(&out, DATA "expect-marked.conf"));
+	CHECK(unit_same_as(&out, DATA "expect-marked.conf"));
 	CHECK_INT(vhost_parse(&mf, "out", out.buf, out.len), 0);
 	CHECK_INT(vhost_marked_find(&mf, "alice", &s, &e), 1);
 	CHECK_INT(e, out.len);
@@ -318,7 +287,7 @@ edited_files(const struct vhost_file *vf, struct strbuf *old, struct strbuf *new
 	strbuf_reset(&blk);
 	vhost_block_text(&a, 2, &blk);
 	vhost_release(&a);
-	slurp(DATA "new.conf", &t);
+	unit_slurp(DATA "new.conf", &t);
 	vhost_parse(&nf, "new", t.buf, t.len);
 	vhost_marked_append(&nf, "alice", blk.buf, blk.len, new);
 	vhost_release(&nf);
@@ -402,7 +371,7 @@ main(void)
 	struct vhost_file vf;
 	struct strbuf text = STRBUF_INIT;
 
-	slurp(DATA "virtual.conf", &text);
+	unit_slurp(DATA "virtual.conf", &text);
 	CHECK_INT(vhost_parse(&vf, "virtual.conf", text.buf, text.len), 0);
 	test_parse(&vf);
 	test_find(&vf);

@@ -11,37 +11,6 @@
 
 #define DATA "tests/unit/data/virtuser/"
 
-static void
-slurp(const char *path, struct strbuf *sb)
-{
-	char buf[4096];
-	size_t n;
-	FILE *fp = fopen(path, "rb");
-
-	strbuf_reset(sb);
-	if (!fp) {
-		printf("not ok - cannot read %s\n", path);
-		exit(1);
-	}
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(sb, buf, n);
-	fclose(fp);
-}
-
-static int
-same_as(const struct strbuf *out, const char *path)
-{
-	struct strbuf want = STRBUF_INIT;
-	int same;
-
-	slurp(path, &want);
-	same = out->len == want.len && memcmp(out->buf, want.buf, want.len) == 0;
-	if (!same)
-		printf("# differs from %s:\n%s\n", path, out->buf);
-	strbuf_release(&want);
-	return same;
-}
-
 static int
 same_bytes(const struct strbuf *a, const char *b, size_t n)
 {
@@ -60,7 +29,7 @@ load(struct virtuser *vt, const char *file)
 {
 	struct strbuf t = STRBUF_INIT;
 
-	slurp(file, &t);
+	unit_slurp(file, &t);
 	if (virtuser_parse(vt, file, t.buf, t.len) < 0) {
 		printf("not ok - cannot parse %s\n", file);
 		exit(1);
@@ -149,7 +118,7 @@ test_forward(const struct virtuser *vt, const struct strlist *local, struct strb
 
 	lists(&doms, "alice.test");
 	CHECK_INT(virtuser_forward(vt, "alice", &doms, local, "%u@neko-base.nekodojo.test", out), 1);
-	CHECK(same_as(out, DATA "expect-forward"));
+	CHECK(unit_same_as(out, DATA "expect-forward"));
 	CHECK_INT(virtuser_parse(&fw, "fw", out->buf, out->len), 0);
 	CHECK_INT(virtuser_forward(&fw, "alice", &doms, local, "%u@neko-base.nekodojo.test", &again), 0);
 	CHECK(same_bytes(&again, out->buf, out->len));
@@ -176,7 +145,7 @@ test_new_host(const struct virtuser *old, const struct strlist *local, struct st
 	CHECK_STR(vals.v[7], "%1@alice-shop.example.net");
 	load(&nv, DATA "virtusertable.new");
 	CHECK_INT(virtuser_set(&nv, "alice", &keys, &vals, out), 1);
-	CHECK(same_as(out, DATA "expect-new"));
+	CHECK(unit_same_as(out, DATA "expect-new"));
 	CHECK_INT(virtuser_parse(&done, "done", out->buf, out->len), 0);
 	CHECK_INT(virtuser_set(&done, "alice", &keys, &vals, &again), 0);
 	CHECK(same_bytes(&again, out->buf, out->len));
@@ -232,12 +201,12 @@ test_mtadomains(void)
 {
 	struct strbuf t = STRBUF_INIT, out = STRBUF_INIT;
 
-	slurp(DATA "local-host-names", &t);
+	unit_slurp(DATA "local-host-names", &t);
 	CHECK(mtadomains_has(t.buf, t.len, "neko-base.nekodojo.test"));
 	CHECK(mtadomains_has(t.buf, t.len, "mydomain.test"));
 	CHECK(!mtadomains_has(t.buf, t.len, "alice.test"));
 	CHECK_INT(mtadomains_add(t.buf, t.len, "alice.test", &out), 1);
-	CHECK(same_as(&out, DATA "expect-local-host-names"));
+	CHECK(unit_same_as(&out, DATA "expect-local-host-names"));
 	strbuf_reset(&t);
 	strbuf_add(&t, out.buf, out.len);
 	CHECK_INT(mtadomains_add(t.buf, t.len, "ALICE.test", &out), 0);

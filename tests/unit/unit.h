@@ -3,7 +3,10 @@
 #define FERRY_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "strbuf.h"
 
 static int unit_pass, unit_fail;
 
@@ -25,6 +28,39 @@ static int unit_pass, unit_fail;
 	else { unit_fail++; printf("not ok - %s:%d: %s = %lld, want %lld\n", \
 	    __FILE__, __LINE__, #got, g_, w_); } \
 } while (0)
+
+/* the bytes of a test data file; a missing one ends the test */
+static inline void
+unit_slurp(const char *path, struct strbuf *sb)
+{
+	char buf[4096];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	strbuf_reset(sb);
+	if (!fp) {
+		printf("not ok - cannot read %s\n", path);
+		exit(1);
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(sb, buf, n);
+	fclose(fp);
+}
+
+/* out holds exactly the bytes of the expected file at path */
+static inline int
+unit_same_as(const struct strbuf *out, const char *path)
+{
+	struct strbuf want = STRBUF_INIT;
+	int same;
+
+	unit_slurp(path, &want);
+	same = out->len == want.len && memcmp(out->buf, want.buf, want.len) == 0;
+	if (!same)
+		printf("# differs from %s:\n%s\n", path, out->buf);
+	strbuf_release(&want);
+	return same;
+}
 
 #define UNIT_DONE(name) do { \
 	printf("# %s: %d passed, %d failed\n", (name), unit_pass, unit_fail); \
