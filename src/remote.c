@@ -155,14 +155,16 @@ ssh_config_of(const struct ferry *f)
 
 static void ctl_dir_clear(const char *dir);
 
-/* 1 when the ferry that wrote DIR/pid is gone (a killed ferry leaves its masters behind) */
+/*
+ * 1 when the process that wrote DIR/pid is gone (a killed ferry leaves its
+ * masters behind).  A reused pid only delays the cleanup to ControlPersist.
+ */
 static int
 owner_gone(const char *dir)
 {
-	struct strbuf path = STRBUF_INIT, comm = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT;
 	char buf[32];
 	long pid = 0;
-	int gone = 0;
 	FILE *fp;
 
 	strbuf_addf(&path, "%s/pid", dir);
@@ -171,19 +173,8 @@ owner_gone(const char *dir)
 			pid = strtol(buf, NULL, 10);
 		fclose(fp);
 	}
-	if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-		gone = 1;
-	else if (pid > 0) {
-		/* a reused pid: some other program now */
-		strbuf_addf(&comm, "/proc/%ld/comm", pid);
-		if ((fp = fopen(comm.buf, "r")) != NULL) {
-			gone = fgets(buf, sizeof buf, fp) != NULL && strcmp(buf, "ferry\n") != 0;
-			fclose(fp);
-		}
-	}
 	strbuf_release(&path);
-	strbuf_release(&comm);
-	return gone;
+	return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
 /* the masters of ferries that were killed: closed now rather than at ControlPersist */
