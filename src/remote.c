@@ -155,47 +155,16 @@ ssh_config_of(const struct ferry *f)
 
 static void ctl_dir_clear(const char *dir);
 
-/* when process pid started (unix seconds), from /proc; 0 when unknown */
-static double
-proc_started(long pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ticks = 0;
-	double btime = 0;
-	FILE *fp;
-	size_t n;
-	int i;
-
-	if ((fp = fopen("/proc/stat", "r")) == NULL)
-		return 0;
-	while (fgets(buf, sizeof buf, fp) != NULL)
-		if (strncmp(buf, "btime ", 6) == 0)
-			btime = strtod(buf + 6, NULL);
-	fclose(fp);
-	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-	if ((fp = fopen(path, "r")) == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof buf - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	/* field 22, starttime, is the 20th after the ")" that ends the name */
-	if ((p = strrchr(buf, ')')) == NULL)
-		return 0;
-	for (i = 0; i < 20 && p; i++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		ticks = strtoull(p + 1, NULL, 10);
-	return btime + (double)ticks / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* 1 when the ferry that wrote DIR/pid is gone (a killed ferry leaves its masters behind) */
+/*
+ * 1 when the process that wrote DIR/pid is gone (a killed ferry leaves its
+ * masters behind).  A reused pid only delays the cleanup to ControlPersist.
+ */
 static int
 owner_gone(const char *dir)
 {
-	struct strbuf path = STRBUF_INIT, comm = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT;
 	char buf[32];
 	long pid = 0;
-	int gone = 0;
 	FILE *fp;
 
 	strbuf_addf(&path, "%s/pid", dir);
@@ -204,17 +173,8 @@ owner_gone(const char *dir)
 			pid = strtol(buf, NULL, 10);
 		fclose(fp);
 	}
-	if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-		gone = 1;
-	else if (pid > 0) {
-		/* a reused pid: a process that started after the pid file was written */
-		struct stat st;
-
-		gone = stat(path.buf, &st) == 0 && proc_started(pid) > (double)st.st_mtime + 2;
-	}
 	strbuf_release(&path);
-	strbuf_release(&comm);
-	return gone;
+	return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
 /* the masters of ferries that were killed: closed now rather than at ControlPersist */

@@ -50,7 +50,9 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	if (log_live_on())
 		strlist_push(argv, "--info=progress2");	/* for the live line */
 	strlist_push(argv, "-e");
-	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes");
+	/* a new host that is gone fails the pass in seconds, not at TCP's timeout */
+	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 "
+	    "-o ServerAliveInterval=5 -o ServerAliveCountMax=3");
 	for (i = 0; i < ctx->a->rsync_exclude.n; i++)
 		strlist_pushf(argv, "--exclude=%s", ctx->a->rsync_exclude.v[i]);
 	/* the game's backups (prep.8, phase1.4) live only on the new host: excluded,

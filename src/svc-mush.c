@@ -312,7 +312,8 @@ static int
 copy_old_to_new(struct step_ctx *ctx, const char *src, const char *dst)
 {
 	const char *argv[] = { "rsync", "-aHAX", "--numeric-ids", "-e",
-		"ssh -o BatchMode=yes -o StrictHostKeyChecking=yes", "--", src, NULL, NULL };
+		"ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 "
+		"-o ServerAliveInterval=5 -o ServerAliveCountMax=3", "--", src, NULL, NULL };
 	struct strbuf to = STRBUF_INIT, err = STRBUF_INIT;
 	int r;
 
