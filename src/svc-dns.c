@@ -11,348 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns-apply.h"
 #include "dns.h"
-#include "edit.h"
 #include "probe.h"
-#include "zone.h"
-
-#define DNS_VERIFY_SECONDS 60
-#define DNS_RETRANSFER_AFTER 3
-
-struct dns_change {
-	char *zone;
-	struct zone_change c;
-	const char *qname;	/* what to ask */
-	const char *qtype;
-	const char *expect;	/* a value that must be in the answer, or NULL */
-	const char *reject;	/* a value that must not be */
-	long expect_ttl;	/* >= 0: the answer's TTL */
-};
-
-struct change_set {
-	struct dns_change *v;
-	size_t n;
-	struct strlist pool;	/* owns every string the changes point to */
-};
 
 enum direction { FORWARD, BACKWARD };
-
-static const char *
-keep(struct change_set *s, const char *str)
-{
-	strlist_push(&s->pool, str);
-	return s->pool.v[s->pool.n - 1];
-}
-
-static const char *
-keepf(struct change_set *s, const char *fmt, const char *a)
-{
-	strlist_pushf(&s->pool, fmt, a);
-	return s->pool.v[s->pool.n - 1];
-}
-
-static struct dns_change *
-add_change(struct change_set *s, const char *zone, enum zone_op op, const char *name)
-{
-	struct dns_change *d;
-
-	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
-	d = &s->v[s->n++];
-	memset(d, 0, sizeof *d);
-	d->zone = (char *)keep(s, zone);
-	d->c.op = op;
-	d->c.name = keep(s, name);
-	d->c.ttl = -1;
-	d->c.pref = -1;
-	d->qname = d->c.name;
-	d->expect_ttl = -1;
-	return d;
-}
-
-static void
-set_release(struct change_set *s)
-{
-	free(s->v);
-	strlist_clear(&s->pool);
-	memset(s, 0, sizeof *s);
-}
-
-static void
-zone_path(struct config *cf, const char *zone, struct strbuf *out)
-{
-	struct expand ex = { NULL, NULL, zone, NULL };
-
-	expand_template(out, cf->dns.zone_file, &ex);
-}
-
-static unsigned
-today_utc(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	return (unsigned)((tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday);
-}
-
-/* reads and parses a zone from the primary */
-static int
-load_zone(struct step_ctx *ctx, const char *zone, struct file_edit *e, struct zone *z)
-{
-	struct config *cf = ctx->f->cf;
-	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
-	int r = -1;
-
-	zone_path(cf, zone, &path);
-	if (edit_read(ctx, cf->dns.primary, path.buf, e) == 0) {
-		if (!e->existed)
-			step_error(ctx, "%s: no zone file %s", cf->dns.primary->name, path.buf);
-		else if (zone_parse(z, path.buf, zone, e->old.buf, e->old.len, &err) < 0)
-			step_error(ctx, "%s: %s", cf->dns.primary->name, err.buf);
-		else
-			r = 0;
-	}
-	strbuf_release(&path);
-	strbuf_release(&err);
-	return r;
-}
-
-/* the highest serial any nameserver serves now, and what the journal remembers */
-static int
-highest_served(struct step_ctx *ctx, const char *zone, uint32_t *out)
-{
-	struct host **ns;
-	size_t n = config_nameservers(ctx->f->cf, &ns), i;
-	struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
-	int have = 0;
-
-	strbuf_addf(&key, "dns.serial.%s", zone);
-	if (ctx->f->j && journal_kv_get(ctx->f->j, ctx->a->name, key.buf, &val) == 1) {
-		*out = (uint32_t)strtoul(val.buf, NULL, 10);
-		have = 1;
-	}
-	for (i = 0; i < n; i++) {
-		struct dns_answer a;
-
-		if (dns_query(ns[i]->address, zone, "SOA", &a) == 0 && a.has_serial &&
-		    (!have || serial_gt(a.serial, *out))) {
-			*out = a.serial;
-			have = 1;
-		}
-		dns_answer_release(&a);
-	}
-	strbuf_release(&key);
-	strbuf_release(&val);
-	return have;
-}
-
-static void
-remember_serial(struct step_ctx *ctx, const char *zone, uint32_t serial)
-{
-	struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
-
-	strbuf_addf(&key, "dns.serial.%s", zone);
-	strbuf_addf(&val, "%u", serial);
-	journal_kv_set(ctx->f->j, ctx->a->name, key.buf, val.buf);
-	strbuf_release(&key);
-	strbuf_release(&val);
-}
-
-/* the changes of one zone, as zone_edit takes them */
-static size_t
-changes_of_zone(const struct change_set *s, const char *zone, struct zone_change *out)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].zone, zone) == 0)
-			out[n++] = s->v[i].c;
-	return n;
-}
-
-static int
-first_of_zone(const struct change_set *s, size_t i)
-{
-	size_t k;
-
-	for (k = 0; k < i; k++)
-		if (strcmp(s->v[k].zone, s->v[i].zone) == 0)
-			return 0;
-	return 1;
-}
-
-/* one zone: edit (or see it is in place), check, replace, reload */
-static int
-apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
-{
-	struct config *cf = ctx->f->cf;
-	struct zone_change *cs = xcalloc(s->n, sizeof *cs);
-	size_t n = changes_of_zone(s, zone, cs);
-	struct zone z = ZONE_INIT;
-	struct file_edit e;
-	struct zone_bump bump = { 0 };
-	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
-	struct expand ex = { NULL, NULL, zone, NULL };
-	int r = -1, applied;
-
-	if (load_zone(ctx, zone, &e, &z) < 0)
-		goto done;
-	bump.today = today_utc();
-	bump.have_served = highest_served(ctx, zone, &bump.highest_served);
-	applied = zone_edit(&z, cs, n, &bump, &out, &err);
-	if (applied < 0) {
-		step_error(ctx, "%s: %s", zone, err.buf);
-		goto done;
-	}
-	if (ctx->dry_run) {
-		if (applied > 0)
-			edit_diff(ctx, &e, out.buf);
-		r = 0;
-		goto done;
-	}
-	if (applied > 0) {
-		if (edit_owe_reload(ctx, cf->dns.primary, "dns", 1) < 0 ||
-		    edit_commit(ctx, &e, out.buf, EDIT_CHECK_NEW, &cf->dns.zone_check, &ex) < 0)
-			goto done;
-		remember_serial(ctx, zone, bump.new_serial);
-		strbuf_addf(&ctx->detail, "%s%s serial %u", ctx->detail.len ? "; " : "", zone,
-		    bump.new_serial);
-	}
-	/* reloaded even when the file was in place: a killed run may not have */
-	strbuf_reset(&out);
-	if (host_command(ctx, cf->dns.primary, &cf->dns.reload, &ex, &out) != 0)
-		step_error(ctx, "%s: reload of %s failed: %s", cf->dns.primary->name, zone, out.buf);
-	else
-		r = edit_owe_reload(ctx, cf->dns.primary, "dns", 0);
-done:
-	if (e.path)
-		edit_release(&e);
-	zone_release(&z);
-	free(cs);
-	strbuf_release(&out);
-	strbuf_release(&err);
-	return r;
-}
-
-static int
-apply_set(struct step_ctx *ctx, const struct change_set *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (first_of_zone(s, i) && apply_zone(ctx, s, s->v[i].zone) < 0)
-			return -1;
-	return 0;
-}
-
-/* 1 when every change is already in each zone file */
-static int
-set_in_place(struct step_ctx *ctx, const struct change_set *s)
-{
-	size_t i;
-	int all = 1;
-
-	for (i = 0; i < s->n && all; i++) {
-		struct zone z = ZONE_INIT;
-		struct file_edit e;
-		struct strbuf err = STRBUF_INIT;
-
-		if (load_zone(ctx, s->v[i].zone, &e, &z) < 0)
-			all = -1;
-		else if (zone_change_in_place(&z, &s->v[i].c, &err) != 1)
-			all = 0;
-		if (e.path)
-			edit_release(&e);
-		zone_release(&z);
-		strbuf_release(&err);
-	}
-	return all;
-}
-
-/* an MX answer ("10 neko-base.nekodojo.test.") naming host */
-static int
-names_mx(const struct strlist *values, const char *host)
-{
-	size_t i, hl;
-
-	if (host == NULL)
-		return 0;
-	hl = strlen(host);
-	for (i = 0; i < values->n; i++) {
-		const char *sp = strrchr(values->v[i], ' ');
-
-		if (sp && strlen(sp + 1) == hl && strcasecmp(sp + 1, host) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* does this server's answer show the change? */
-static int
-served(const struct host *ns, const struct dns_change *d, struct strbuf *why)
-{
-	struct dns_answer a;
-	int ok;
-
-	if (dns_query(ns->address, d->qname, d->qtype, &a) < 0) {
-		strbuf_addf(why, "%s (%s) does not answer", ns->name, ns->address);
-		return 0;
-	}
-	if (d->c.op == ZONE_SET_MX)
-		ok = a.aa && names_mx(&a.values, d->c.value) && !names_mx(&a.values, d->c.old);
-	else
-		ok = a.aa && (d->expect == NULL || strlist_has(&a.values, d->expect)) &&
-	    (d->reject == NULL || !strlist_has(&a.values, d->reject)) &&
-	    (d->expect_ttl < 0 || a.values.n == 0 || a.ttl == (unsigned)d->expect_ttl);
-	if (!ok)
-		strbuf_addf(why, "%s (%s) answers %s %s with %s%s (ttl %u)", ns->name, ns->address,
-		    d->qname, d->qtype, a.values.n ? a.values.v[0] : "nothing",
-		    a.aa ? "" : ", not authoritatively", a.ttl);
-	dns_answer_release(&a);
-	return ok;
-}
-
-/* asks every nameserver for every change; lagging secondaries get a retransfer */
-static int
-verify_set(struct step_ctx *ctx, const struct change_set *s)
-{
-	struct config *cf = ctx->f->cf;
-	struct host **ns;
-	size_t n = config_nameservers(cf, &ns), i, k;
-	struct strbuf why = STRBUF_INIT;
-	double start = now_seconds();
-	int r = 0;
-
-	for (i = 0; i < n && r == 0; i++) {
-		int nudged = 0;
-
-		for (k = 0; k < s->n; k++) {
-			strbuf_reset(&why);
-			while (!served(ns[i], &s->v[k], &why)) {
-				double waited = now_seconds() - start;
-
-				if (waited > DNS_VERIFY_SECONDS) {
-					r = step_error(ctx, "%s", why.buf);
-					break;
-				}
-				if (!nudged && i > 0 && waited > DNS_RETRANSFER_AFTER) {
-					struct expand ex = { NULL, NULL, s->v[k].zone, NULL };
-
-					host_command(ctx, ns[i], &cf->dns.retransfer, &ex, NULL);
-					nudged = 1;
-				}
-				usleep(300000);
-				strbuf_reset(&why);
-			}
-			if (r < 0)
-				break;
-		}
-	}
-	if (r == 0)
-		strbuf_addf(&ctx->detail, "%sserved by %zu nameservers", ctx->detail.len ? "; " : "", n);
-	strbuf_release(&why);
-	return r;
-}
 
 /* ---- which records each step changes ---- */
 
@@ -371,9 +34,9 @@ a_change(struct change_set *s, struct step_ctx *ctx, const char *name, const cha
 
 	if (zone == NULL)
 		return;
-	d = add_change(s, zone, ZONE_SET_A, name);
-	d->c.old = from ? keep(s, from) : NULL;
-	d->c.value = keep(s, to);
+	d = cs_add(s, zone, ZONE_SET_A, name);
+	d->c.old = from ? cs_keep(s, from) : NULL;
+	d->c.value = cs_keep(s, to);
 	d->qtype = "A";
 	d->expect = d->c.value;
 	d->reject = d->c.old;
@@ -389,11 +52,11 @@ a_owner(struct step_ctx *ctx, struct change_set *s, const char *name)
 	struct strbuf target = STRBUF_INIT;
 	const char *r = name;
 
-	if (zone && load_zone(ctx, zone, &e, &z) == 0) {
+	if (zone && dns_load_zone(ctx, zone, &e, &z) == 0) {
 		int c = zone_resolve_cname(&z, name, &target);
 
 		if (c == 1)
-			r = keep(s, target.buf);
+			r = cs_keep(s, target.buf);
 		else if (c == 0) {
 			warn("%s: %s: %s leaves the zone (CNAME to %s); left alone", ctx->a->name,
 			    ctx->def->id, name, target.buf);
@@ -433,12 +96,12 @@ static void
 mx_changes(struct change_set *s, struct step_ctx *ctx, enum direction dir)
 {
 	struct config *cf = ctx->f->cf;
-	const char *from = keepf(s, "%s.", dir == FORWARD ? cf->from->fqdn : cf->to->fqdn);
-	const char *to = keepf(s, "%s.", dir == FORWARD ? cf->to->fqdn : cf->from->fqdn);
+	const char *from = cs_keepf(s, "%s.", dir == FORWARD ? cf->from->fqdn : cf->to->fqdn);
+	const char *to = cs_keepf(s, "%s.", dir == FORWARD ? cf->to->fqdn : cf->from->fqdn);
 	size_t i;
 
 	for (i = 0; i < ctx->a->domains.n; i++) {
-		struct dns_change *d = add_change(s, ctx->a->domains.v[i], ZONE_SET_MX,
+		struct dns_change *d = cs_add(s, ctx->a->domains.v[i], ZONE_SET_MX,
 		    ctx->a->domains.v[i]);
 
 		d->c.old = from;
@@ -467,13 +130,13 @@ ttl_targets(struct change_set *s, struct step_ctx *ctx, int lower)
 	}
 	if (a->services & SVC_MAIL)
 		for (i = 0; i < a->domains.n; i++) {
-			struct dns_change *d = add_change(s, a->domains.v[i], ZONE_SET_TTL,
+			struct dns_change *d = cs_add(s, a->domains.v[i], ZONE_SET_TTL,
 			    a->domains.v[i]);
 
 			d->c.type = d->qtype = "MX";
 		}
 	if ((a->services & SVC_MUSH) && zone_for(ctx, a->mush_name)) {
-		struct dns_change *d = add_change(s, zone_for(ctx, a->mush_name), ZONE_SET_TTL,
+		struct dns_change *d = cs_add(s, zone_for(ctx, a->mush_name), ZONE_SET_TTL,
 		    a->mush_name);
 
 		d->c.type = d->qtype = "A";
@@ -525,7 +188,7 @@ ttl_values(struct step_ctx *ctx, struct change_set *s, int lower)
 			d->c.ttl = -2;
 			continue;
 		}
-		if (load_zone(ctx, d->zone, &e, &z) < 0) {
+		if (dns_load_zone(ctx, d->zone, &e, &z) < 0) {
 			r = -1;
 			continue;
 		}
@@ -577,9 +240,9 @@ build(struct step_ctx *ctx, const char *id, enum direction dir, struct change_se
 		if (zone == NULL)
 			return step_error(ctx, "test-name %s is in none of the account's domains",
 			    a->test_name);
-		d = add_change(s, zone, dir == FORWARD ? ZONE_ADD : ZONE_DEL, a->test_name);
+		d = cs_add(s, zone, dir == FORWARD ? ZONE_ADD : ZONE_DEL, a->test_name);
 		d->c.type = d->qtype = "A";
-		d->c.value = keep(s, cf->to->address);
+		d->c.value = cs_keep(s, cf->to->address);
 		d->c.ttl = cf->dns.cutover_ttl;
 		if (dir == FORWARD)
 			d->expect = d->c.value;
@@ -667,26 +330,26 @@ dns_probe(struct step_ctx *ctx)
 	if (build(ctx, ctx->def->id, FORWARD, &s) < 0)
 		return PROBE_ERROR;
 	if (s.n == 0) {
-		set_release(&s);
+		cs_release(&s);
 		strbuf_addstr(&ctx->detail, "no record to change");
 		return PROBE_DONE;
 	}
-	r = set_in_place(ctx, &s);
+	r = cs_in_place(ctx, &s);
 	if (r < 0)
 		r = PROBE_ERROR;
 	/* in place but not reloaded (a killed run): apply reloads, no need to wait for it */
 	else if (r == 1 && !ctx->dry_run &&
-	    !edit_reload_owed(ctx, ctx->f->cf->dns.primary, "dns") && verify_set(ctx, &s) == 0)
+	    !edit_reload_owed(ctx, ctx->f->cf->dns.primary, "dns") && cs_verify(ctx, &s) == 0)
 		r = PROBE_DONE;
 	else if (gated(ctx->def->id) && ttl_gate(ctx))
 		r = PROBE_WAIT;
 	else {
 		r = PROBE_TODO;
 		if (ctx->dry_run)
-			r = apply_set(ctx, &s) < 0 ? PROBE_ERROR : PROBE_TODO;
+			r = cs_apply(ctx, &s) < 0 ? PROBE_ERROR : PROBE_TODO;
 	}
 	strbuf_reset(&ctx->detail);
-	set_release(&s);
+	cs_release(&s);
 	return r;
 }
 
@@ -698,8 +361,8 @@ dns_apply(struct step_ctx *ctx)
 
 	if (build(ctx, ctx->def->id, FORWARD, &s) < 0)
 		return -1;
-	r = apply_set(ctx, &s);
-	set_release(&s);
+	r = cs_apply(ctx, &s);
+	cs_release(&s);
 	return r;
 }
 
@@ -711,7 +374,7 @@ verify_step(struct step_ctx *ctx, enum direction dir)
 
 	if (build(ctx, ctx->def->id, dir, &s) < 0)
 		return -1;
-	r = verify_set(ctx, &s);
+	r = cs_verify(ctx, &s);
 	if (r == 0 && dir == FORWARD && strcmp(ctx->def->id, "prep.ttl") == 0) {
 		struct strbuf now = STRBUF_INIT;
 
@@ -719,7 +382,7 @@ verify_step(struct step_ctx *ctx, enum direction dir)
 		journal_kv_set(ctx->f->j, ctx->a->name, "ttl.lowered_at", now.buf);
 		strbuf_release(&now);
 	}
-	set_release(&s);
+	cs_release(&s);
 	return r;
 }
 
@@ -738,8 +401,8 @@ dns_undo(struct step_ctx *ctx)
 
 	if (build(ctx, ctx->def->id, BACKWARD, &s) < 0)
 		return -1;
-	r = apply_set(ctx, &s);
-	set_release(&s);
+	r = cs_apply(ctx, &s);
+	cs_release(&s);
 	return r < 0 ? -1 : verify_step(ctx, BACKWARD);
 }
 
@@ -775,13 +438,13 @@ tidy_set(struct step_ctx *ctx, struct change_set *s)
 		return -1;
 	if ((ctx->a->services & SVC_WEB) && build(ctx, "prep.3", BACKWARD, &t) == 0) {
 		for (i = 0; i < t.n; i++) {
-			struct dns_change *d = add_change(s, t.v[i].zone, t.v[i].c.op, t.v[i].c.name);
+			struct dns_change *d = cs_add(s, t.v[i].zone, t.v[i].c.op, t.v[i].c.name);
 
 			d->c.type = d->qtype = "A";
-			d->c.old = keep(s, t.v[i].c.old);
+			d->c.old = cs_keep(s, t.v[i].c.old);
 			d->reject = d->c.old;
 		}
-		set_release(&t);
+		cs_release(&t);
 	}
 	return 0;
 }
@@ -794,8 +457,8 @@ dns_tidy_apply(struct step_ctx *ctx)
 
 	if (tidy_set(ctx, &s) < 0)
 		return -1;
-	r = apply_set(ctx, &s);
-	set_release(&s);
+	r = cs_apply(ctx, &s);
+	cs_release(&s);
 	return r;
 }
 
@@ -807,8 +470,8 @@ dns_tidy_verify(struct step_ctx *ctx)
 
 	if (tidy_set(ctx, &s) < 0)
 		return -1;
-	r = verify_set(ctx, &s);
-	set_release(&s);
+	r = cs_verify(ctx, &s);
+	cs_release(&s);
 	return r;
 }
 

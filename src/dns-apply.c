@@ -1,0 +1,336 @@
+/*
+ * dns-apply.c: the mechanics under every DNS step.  Changes are grouped by
+ * zone and applied to the zone file on the primary as text (zone.c keeps
+ * every other byte), the serial bumped once per edit, checked by
+ * named-checkzone, reloaded; then each nameserver is asked one by one,
+ * without recursion, and a lagging secondary gets a retransfer.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns-apply.h"
+#include "probe.h"
+
+#define DNS_VERIFY_SECONDS 60
+#define DNS_RETRANSFER_AFTER 3
+
+const char *
+cs_keep(struct change_set *s, const char *str)
+{
+	strlist_push(&s->pool, str);
+	return s->pool.v[s->pool.n - 1];
+}
+
+const char *
+cs_keepf(struct change_set *s, const char *fmt, const char *a)
+{
+	strlist_pushf(&s->pool, fmt, a);
+	return s->pool.v[s->pool.n - 1];
+}
+
+struct dns_change *
+cs_add(struct change_set *s, const char *zone, enum zone_op op, const char *name)
+{
+	struct dns_change *d;
+
+	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
+	d = &s->v[s->n++];
+	memset(d, 0, sizeof *d);
+	d->zone = (char *)cs_keep(s, zone);
+	d->c.op = op;
+	d->c.name = cs_keep(s, name);
+	d->c.ttl = -1;
+	d->c.pref = -1;
+	d->qname = d->c.name;
+	d->expect_ttl = -1;
+	return d;
+}
+
+void
+cs_release(struct change_set *s)
+{
+	free(s->v);
+	strlist_clear(&s->pool);
+	memset(s, 0, sizeof *s);
+}
+
+void
+dns_zone_path(struct config *cf, const char *zone, struct strbuf *out)
+{
+	struct expand ex = { NULL, NULL, zone, NULL };
+
+	expand_template(out, cf->dns.zone_file, &ex);
+}
+
+static unsigned
+today_utc(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return (unsigned)((tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday);
+}
+
+/* reads and parses a zone from the primary */
+int
+dns_load_zone(struct step_ctx *ctx, const char *zone, struct file_edit *e, struct zone *z)
+{
+	struct config *cf = ctx->f->cf;
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	int r = -1;
+
+	dns_zone_path(cf, zone, &path);
+	if (edit_read(ctx, cf->dns.primary, path.buf, e) == 0) {
+		if (!e->existed)
+			step_error(ctx, "%s: no zone file %s", cf->dns.primary->name, path.buf);
+		else if (zone_parse(z, path.buf, zone, e->old.buf, e->old.len, &err) < 0)
+			step_error(ctx, "%s: %s", cf->dns.primary->name, err.buf);
+		else
+			r = 0;
+	}
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return r;
+}
+
+/* the highest serial any nameserver serves now, and what the journal remembers */
+static int
+highest_served(struct step_ctx *ctx, const char *zone, uint32_t *out)
+{
+	struct host **ns;
+	size_t n = config_nameservers(ctx->f->cf, &ns), i;
+	struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
+	int have = 0;
+
+	strbuf_addf(&key, "dns.serial.%s", zone);
+	if (ctx->f->j && journal_kv_get(ctx->f->j, ctx->a->name, key.buf, &val) == 1) {
+		*out = (uint32_t)strtoul(val.buf, NULL, 10);
+		have = 1;
+	}
+	for (i = 0; i < n; i++) {
+		struct dns_answer a;
+
+		if (dns_query(ns[i]->address, zone, "SOA", &a) == 0 && a.has_serial &&
+		    (!have || serial_gt(a.serial, *out))) {
+			*out = a.serial;
+			have = 1;
+		}
+		dns_answer_release(&a);
+	}
+	strbuf_release(&key);
+	strbuf_release(&val);
+	return have;
+}
+
+static void
+remember_serial(struct step_ctx *ctx, const char *zone, uint32_t serial)
+{
+	struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
+
+	strbuf_addf(&key, "dns.serial.%s", zone);
+	strbuf_addf(&val, "%u", serial);
+	journal_kv_set(ctx->f->j, ctx->a->name, key.buf, val.buf);
+	strbuf_release(&key);
+	strbuf_release(&val);
+}
+
+/* the changes of one zone, as zone_edit takes them */
+static size_t
+changes_of_zone(const struct change_set *s, const char *zone, struct zone_change *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].zone, zone) == 0)
+			out[n++] = s->v[i].c;
+	return n;
+}
+
+static int
+first_of_zone(const struct change_set *s, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (strcmp(s->v[k].zone, s->v[i].zone) == 0)
+			return 0;
+	return 1;
+}
+
+/* one zone: edit (or see it is in place), check, replace, reload */
+static int
+apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
+{
+	struct config *cf = ctx->f->cf;
+	struct zone_change *cs = xcalloc(s->n, sizeof *cs);
+	size_t n = changes_of_zone(s, zone, cs);
+	struct zone z = ZONE_INIT;
+	struct file_edit e;
+	struct zone_bump bump = { 0 };
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct expand ex = { NULL, NULL, zone, NULL };
+	int r = -1, applied;
+
+	if (dns_load_zone(ctx, zone, &e, &z) < 0)
+		goto done;
+	bump.today = today_utc();
+	bump.have_served = highest_served(ctx, zone, &bump.highest_served);
+	applied = zone_edit(&z, cs, n, &bump, &out, &err);
+	if (applied < 0) {
+		step_error(ctx, "%s: %s", zone, err.buf);
+		goto done;
+	}
+	if (ctx->dry_run) {
+		if (applied > 0)
+			edit_diff(ctx, &e, out.buf);
+		r = 0;
+		goto done;
+	}
+	if (applied > 0) {
+		if (edit_owe_reload(ctx, cf->dns.primary, "dns", 1) < 0 ||
+		    edit_commit(ctx, &e, out.buf, EDIT_CHECK_NEW, &cf->dns.zone_check, &ex) < 0)
+			goto done;
+		remember_serial(ctx, zone, bump.new_serial);
+		strbuf_addf(&ctx->detail, "%s%s serial %u", ctx->detail.len ? "; " : "", zone,
+		    bump.new_serial);
+	}
+	/* reloaded even when the file was in place: a killed run may not have */
+	strbuf_reset(&out);
+	if (host_command(ctx, cf->dns.primary, &cf->dns.reload, &ex, &out) != 0)
+		step_error(ctx, "%s: reload of %s failed: %s", cf->dns.primary->name, zone, out.buf);
+	else
+		r = edit_owe_reload(ctx, cf->dns.primary, "dns", 0);
+done:
+	if (e.path)
+		edit_release(&e);
+	zone_release(&z);
+	free(cs);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	return r;
+}
+
+int
+cs_apply(struct step_ctx *ctx, const struct change_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (first_of_zone(s, i) && apply_zone(ctx, s, s->v[i].zone) < 0)
+			return -1;
+	return 0;
+}
+
+/* 1 when every change is already in each zone file */
+int
+cs_in_place(struct step_ctx *ctx, const struct change_set *s)
+{
+	size_t i;
+	int all = 1;
+
+	for (i = 0; i < s->n && all; i++) {
+		struct zone z = ZONE_INIT;
+		struct file_edit e;
+		struct strbuf err = STRBUF_INIT;
+
+		if (dns_load_zone(ctx, s->v[i].zone, &e, &z) < 0)
+			all = -1;
+		else if (zone_change_in_place(&z, &s->v[i].c, &err) != 1)
+			all = 0;
+		if (e.path)
+			edit_release(&e);
+		zone_release(&z);
+		strbuf_release(&err);
+	}
+	return all;
+}
+
+/* an MX answer ("10 neko-base.nekodojo.test.") naming host */
+static int
+names_mx(const struct strlist *values, const char *host)
+{
+	size_t i, hl;
+
+	if (host == NULL)
+		return 0;
+	hl = strlen(host);
+	for (i = 0; i < values->n; i++) {
+		const char *sp = strrchr(values->v[i], ' ');
+
+		if (sp && strlen(sp + 1) == hl && strcasecmp(sp + 1, host) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* does this server's answer show the change? */
+static int
+served(const struct host *ns, const struct dns_change *d, struct strbuf *why)
+{
+	struct dns_answer a;
+	int ok;
+
+	if (dns_query(ns->address, d->qname, d->qtype, &a) < 0) {
+		strbuf_addf(why, "%s (%s) does not answer", ns->name, ns->address);
+		return 0;
+	}
+	if (d->c.op == ZONE_SET_MX)
+		ok = a.aa && names_mx(&a.values, d->c.value) && !names_mx(&a.values, d->c.old);
+	else
+		ok = a.aa && (d->expect == NULL || strlist_has(&a.values, d->expect)) &&
+	    (d->reject == NULL || !strlist_has(&a.values, d->reject)) &&
+	    (d->expect_ttl < 0 || a.values.n == 0 || a.ttl == (unsigned)d->expect_ttl);
+	if (!ok)
+		strbuf_addf(why, "%s (%s) answers %s %s with %s%s (ttl %u)", ns->name, ns->address,
+		    d->qname, d->qtype, a.values.n ? a.values.v[0] : "nothing",
+		    a.aa ? "" : ", not authoritatively", a.ttl);
+	dns_answer_release(&a);
+	return ok;
+}
+
+/* asks every nameserver for every change; lagging secondaries get a retransfer */
+int
+cs_verify(struct step_ctx *ctx, const struct change_set *s)
+{
+	struct config *cf = ctx->f->cf;
+	struct host **ns;
+	size_t n = config_nameservers(cf, &ns), i, k;
+	struct strbuf why = STRBUF_INIT;
+	double start = now_seconds();
+	int r = 0;
+
+	for (i = 0; i < n && r == 0; i++) {
+		int nudged = 0;
+
+		for (k = 0; k < s->n; k++) {
+			strbuf_reset(&why);
+			while (!served(ns[i], &s->v[k], &why)) {
+				double waited = now_seconds() - start;
+
+				if (waited > DNS_VERIFY_SECONDS) {
+					r = step_error(ctx, "%s", why.buf);
+					break;
+				}
+				if (!nudged && i > 0 && waited > DNS_RETRANSFER_AFTER) {
+					struct expand ex = { NULL, NULL, s->v[k].zone, NULL };
+
+					host_command(ctx, ns[i], &cf->dns.retransfer, &ex, NULL);
+					nudged = 1;
+				}
+				usleep(300000);
+				strbuf_reset(&why);
+			}
+			if (r < 0)
+				break;
+		}
+	}
+	if (r == 0)
+		strbuf_addf(&ctx->detail, "%sserved by %zu nameservers", ctx->detail.len ? "; " : "", n);
+	strbuf_release(&why);
+	return r;
+}
+
