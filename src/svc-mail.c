@@ -537,14 +537,51 @@ spool_probe(struct step_ctx *ctx)
 	return r;
 }
 
+/*
+ * phase1.10's end: the old spool is empty and the old MTA's queue holds
+ * nothing more for the account (mail accepted before phase1.8 may still be
+ * waiting there for the spool lock, and would land after a single pass).
+ */
+static const char quiet_script[] =
+	"s=$1; shift; [ -s \"$s\" ] && exit 1; q=$(mailq 2>/dev/null) || exit 0; "
+	"for p in \"$@\"; do printf '%s\\n' \"$q\" | grep -qiF -- \"$p\" && exit 1; done; exit 0";
+
+#define LATE_MAIL_PASSES 40
+
+static int
+old_side_quiet(struct step_ctx *ctx)
+{
+	struct strlist args = STRLIST_INIT;
+	struct strbuf spool = STRBUF_INIT;
+	size_t i;
+	int r;
+
+	spool_path(ctx->f->cf->from, ctx->a, &spool);
+	strlist_push(&args, spool.buf);
+	strlist_pushf(&args, "<%s@", ctx->a->name);
+	for (i = 0; i < ctx->a->domains.n; i++)
+		strlist_pushf(&args, "@%s>", ctx->a->domains.v[i]);
+	r = host_sh(ctx, ctx->f->cf->from, quiet_script, (const char *const *)args.v, NULL);
+	strlist_clear(&args);
+	strbuf_release(&spool);
+	return r == 0;
+}
+
 static int
 spool_apply(struct step_ctx *ctx)
 {
-	size_t n = 0;
-	int late = strcmp(ctx->def->id, "phase1.10") == 0;
+	size_t n = 0, more;
+	int late = strcmp(ctx->def->id, "phase1.10") == 0, pass;
 
 	if (move_spool(ctx, ctx->f->cf->from, ctx->f->cf->to, &n) < 0)
 		return -1;
+	for (pass = 0; late && pass < LATE_MAIL_PASSES && !old_side_quiet(ctx); pass++) {
+		sleep(2);
+		more = 0;
+		if (move_spool(ctx, ctx->f->cf->from, ctx->f->cf->to, &more) < 0)
+			return -1;
+		n += more;
+	}
 	strbuf_addf(&ctx->detail, "%zu %smessages moved", n, late ? "late " : "");
 	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id,
 	    late ? EV_MAIL_END : EV_MAIL_START, now_seconds(), ctx->detail.buf);
