@@ -21,12 +21,15 @@ editor_fault(const struct zone *z, const char *err)
 {
 	int sound = zone_count(z, "@", "SOA") == 1 && zone_count(z, "@", "NS") >= 1;
 
-	if (strstr(err, "(edited)") || strstr(err, "the edit would add") ||
-	    strstr(err, "the edit would remove") ||
-	    strstr(err, "is not in place after the edit"))
+	size_t n = strcspn(err, "\n");
+
+	/* by the message's start and end only: the rest quotes the file's data */
+	if (!strncmp(err, "fz (edited):", 12) || !strncmp(err, "fz: the edit would add", 22) ||
+	    !strncmp(err, "fz: the edit would remove", 25) ||
+	    (n >= 31 && !strncmp(err + n - 31, " is not in place after the edit", 31)))
 		return 1;
 	/* removing a record may legitimately leave the apex without NS */
-	return sound && strstr(err, "serial must go forward") != NULL;
+	return sound && !strncmp(err, "fz: the serial must go forward", 30);
 }
 
 static void
