@@ -16,9 +16,12 @@ LAB = tests/lab/lab.sh
 # Debian packages: build, and the lab's daemons (../shared/LAB.md)
 DEPS_BUILD = gcc make pkg-config libsqlite3-dev libcurl4-openssl-dev libldns-dev
 DEPS_LAB = openssh-server openssh-client rsync apache2 sendmail m4 swaks bind9 bind9-utils \
-	bind9-dnsutils tinymux netcat-openbsd rsyslog curl procps iproute2 perl acl attr ldnsutils
+	bind9-dnsutils tinymux netcat-openbsd rsyslog curl procps iproute2 perl acl attr ldnsutils \
+	sqlite3
 # fuzzing (libFuzzer from Debian's clang) and the tests that watch processes
 DEPS_FUZZ = clang libclang-rt-14-dev strace sqlite3
+# the report's test renders its page in headless Chromium; make bench times with time(1)
+DEPS_TEST = chromium time
 
 all: ferry
 
@@ -104,12 +107,17 @@ fuzz-deps:
 	@scripts/deps.sh $(DEPS_FUZZ)
 
 deps:
-	@scripts/deps.sh $(DEPS_BUILD) $(DEPS_LAB) $(DEPS_FUZZ)
+	@scripts/deps.sh $(DEPS_BUILD) $(DEPS_LAB) $(DEPS_FUZZ) $(DEPS_TEST)
 
 check: deps
 	$(MAKE) ferry
 	scripts/checksrc.sh
 	scripts/check.sh
+
+# the whole kill matrix (tests/t8004-kill-resume.sh with FERRY_PAIRS=full)
+check-long: deps
+	$(MAKE) ferry
+	scripts/check-long.sh
 
 demo: deps
 	$(MAKE) ferry
@@ -128,4 +136,4 @@ install: ferry
 clean:
 	rm -rf build ferry
 
-.PHONY: all unit unit-asan fuzz fuzz-build fuzz-regress fuzz-deps deps check demo bench install clean
+.PHONY: all unit unit-asan fuzz fuzz-build fuzz-regress fuzz-deps deps check check-long demo bench install clean

@@ -24,5 +24,17 @@ ferry status
 if ferry report --help >/dev/null 2>&1; then
 	step "ferry report"
 	ferry report
+	# the page, and a screenshot of it from headless Chromium (in the root
+	# namespace, on a local file: no network)
+	if ferry report --html /ferry/build/demo-report.html && command -v chromium >/dev/null; then
+		prof=$(mktemp -d)
+		chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+			--disable-background-networking --disable-component-update --disable-sync \
+			--user-data-dir="$prof" --window-size=1200,900 \
+			--screenshot="$top/build/demo-report.png" "file://$top/build/demo-report.html" \
+			>/dev/null 2>&1
+		rm -rf "$prof"
+		step "report page: build/demo-report.html, screenshot build/demo-report.png"
+	fi
 fi
 exit $rc

@@ -144,8 +144,10 @@ text_step(struct strbuf *out, const struct plan_opts *o, const struct account *a
 	strbuf_addstr(out, v->def->tag);
 	strbuf_addch(out, ' ');
 	strbuf_addstr(out, v->def->title);
-	if (v->rec.detail && v->rec.detail[0] && v->rec.state != STEP_PENDING)
-		strbuf_addf(out, " -- %s", v->rec.detail);
+	if (v->rec.detail && v->rec.detail[0] && v->rec.state != STEP_PENDING) {
+		strbuf_addstr(out, " -- ");
+		strbuf_addstr(out, v->rec.detail);
+	}
 	strbuf_addch(out, '\n');
 	if (v->rec.error && v->rec.error[0])
 		strbuf_addf(out, "    error: %s\n", v->rec.error);
@@ -163,7 +165,11 @@ text_account(struct strbuf *out, struct plan_opts *o, struct ferry *f, struct ac
 	for (i = 0; i < n; i++) {
 		if ((int)v[i].def->phase != phase) {
 			phase = (int)v[i].def->phase;
-			strbuf_addf(out, "-- %s: %s\n", phase_name(v[i].def->phase), phase_titles[phase]);
+			strbuf_addstr(out, "-- ");
+			strbuf_addstr(out, phase_name(v[i].def->phase));
+			strbuf_addstr(out, ": ");
+			strbuf_addstr(out, phase_titles[phase]);
+			strbuf_addch(out, '\n');
 		}
 		text_step(out, o, a, &v[i]);
 		if (!o->diff || !is_open(v[i].rec.state))
@@ -267,6 +273,8 @@ plan_accounts(struct ferry *f, struct plan_opts *o, struct account **accts, size
 	size_t i, nv;
 	int rc = EXIT_OK;
 
+	if (n > 1 && journal_preload(f->j) < 0)	/* one read, not one per step */
+		return EXIT_FAIL;
 	if (o->json)
 		strbuf_addstr(&out, "{\"accounts\": [");
 	for (i = 0; i < n && rc == EXIT_OK; i++) {

@@ -62,6 +62,10 @@ report_exec(struct ferry *f, int argc, char **argv)
 	}
 	if (select_accounts(f, &cmd_report_entry, argv + optind, argc - optind, 0, &accts, &n) < 0)
 		return EXIT_USAGE;
+	if (n > 1 && journal_preload(f->j) < 0) {	/* one read, not one per step */
+		free(accts);
+		return EXIT_FAIL;
+	}
 	if (html) {
 		rc = report_html(&out, f->cf, f->j, accts, n, now_seconds());
 		if (rc == 0)

@@ -48,6 +48,10 @@ status_exec(struct ferry *f, int argc, char **argv)
 	}
 	if (pick_accounts(f->cf, argv + i, argc - i, &accts, &n) < 0)
 		return EXIT_USAGE;
+	if (n > 1 && journal_preload(f->j) < 0) {	/* one read, not one per step */
+		free(accts);
+		return EXIT_FAIL;
+	}
 	if (json)
 		rc = status_json(&out, f->cf, f->j, accts, n);
 	else

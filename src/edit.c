@@ -180,8 +180,10 @@ commit_checked_new(struct step_ctx *ctx, struct file_edit *e, const char *text,
 		remote_capture(ctx->f, e->h, rm_argv, NULL, NULL);
 	else if (remote_capture(ctx->f, e->h, mv_argv, NULL, NULL) != 0)
 		step_error(ctx, "%s: cannot rename %s", e->h->name, cand.buf);
-	else
+	else {
+		fault_point(ctx->def->id, "mid-edit");
 		r = 0;
+	}
 	strbuf_release(&cand);
 	return r;
 }
@@ -214,6 +216,7 @@ edit_commit(struct step_ctx *ctx, struct file_edit *e, const char *new_text,
 	default:
 		if (remote_write_file(ctx->f, e->h, e->path, new_text, strlen(new_text), 0644) < 0)
 			return step_error(ctx, "%s: cannot write %s", e->h->name, e->path);
+		fault_point(ctx->def->id, "mid-edit");
 		return 0;
 	}
 }
@@ -237,6 +240,42 @@ host_command(struct step_ctx *ctx, const struct host *h, const struct strlist *t
 	}
 	strlist_clear(&argv);
 	strbuf_release(&err);
+	return r;
+}
+
+static void
+reload_key(struct strbuf *key, const struct host *h, const char *what)
+{
+	strbuf_addf(key, "reload.%s.%s", what, h->name);
+}
+
+int
+edit_owe_reload(struct step_ctx *ctx, const struct host *h, const char *what, int owe)
+{
+	struct strbuf key = STRBUF_INIT;
+	int r;
+
+	if (ctx->dry_run || ctx->f->j == NULL)
+		return 0;
+	reload_key(&key, h, what);
+	r = owe ? journal_kv_set(ctx->f->j, ctx->a->name, key.buf, "1") :
+	    journal_kv_del(ctx->f->j, ctx->a->name, key.buf);
+	strbuf_release(&key);
+	return r;
+}
+
+int
+edit_reload_owed(struct step_ctx *ctx, const struct host *h, const char *what)
+{
+	struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
+	int r;
+
+	if (ctx->f->j == NULL)
+		return 0;
+	reload_key(&key, h, what);
+	r = journal_kv_get(ctx->f->j, ctx->a->name, key.buf, &val) == 1;
+	strbuf_release(&key);
+	strbuf_release(&val);
 	return r;
 }
 

@@ -57,6 +57,15 @@ int host_sh(struct step_ctx *ctx, const struct host *h, const char *script,
 int host_sh_in(struct step_ctx *ctx, const struct host *h, const char *script,
     const char *const *args, const char *in, size_t in_len, struct strbuf *out);
 
+/*
+ * A reload owed: set (owe = 1) before a daemon's file is written, cleared
+ * (owe = 0) once the daemon reloaded, so that a run killed in between finds
+ * the file right but the daemon not, and reloads.  what names the daemon
+ * ("apache", "mta").  owed: 1 owed, 0 not.
+ */
+int edit_owe_reload(struct step_ctx *ctx, const struct host *h, const char *what, int owe);
+int edit_reload_owed(struct step_ctx *ctx, const struct host *h, const char *what);
+
 /* puts the journal's backup of h:path taken by this step back, byte for byte
  * (0 also when the step never changed that file) */
 int edit_restore(struct step_ctx *ctx, const struct host *h, const char *path,

@@ -46,14 +46,17 @@ journal_event_time(struct journal *j, const char *account, const char *kind, dou
 int
 journal_events(struct journal *j, const char *account, struct journal_event **out, size_t *n)
 {
-	sqlite3_stmt *st = jdb_prep(j, "SELECT step, kind, at, detail FROM events"
-	    " WHERE account = ? ORDER BY at, id", "t", account);
+	sqlite3_stmt *st;
 	struct journal_event *ev = NULL;
 	size_t alloc = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
+	if (jcache_events(j, account, out, n))
+		return 0;
+	st = jdb_prep(j, "SELECT step, kind, at, detail FROM events"
+	    " WHERE account = ? ORDER BY at, id", "t", account);
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

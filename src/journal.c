@@ -170,6 +170,7 @@ jdb_column_str(sqlite3_stmt *st, int col)
 int
 jdb_tx_open(struct journal *j, int *own)
 {
+	jcache_drop(j);		/* a write: the preloaded copy would go stale */
 	*own = sqlite3_get_autocommit(j->db);
 	return *own ? exec(j, "BEGIN IMMEDIATE") : 0;
 }
@@ -351,6 +352,7 @@ journal_close(struct journal *j)
 			debug("%s.lock: %s", j->path, strerror(errno));
 		close(j->lock_fd);	/* releases the flock */
 	}
+	jcache_drop(j);
 	sqlite3_close_v2(j->db);
 	free(j->path);
 	free(j);
@@ -519,6 +521,8 @@ journal_step_get(struct journal *j, const char *account, const char *step,
 	sqlite3_stmt *st;
 	int r;
 
+	if (jcache_step_get(j, account, step, out))
+		return 0;
 	memset(out, 0, sizeof *out);
 	out->state = STEP_PENDING;
 	st = jdb_prep(j, "SELECT state, started, finished, detail, error FROM steps"
@@ -594,14 +598,39 @@ now_seconds(void)
 void
 format_time_iso(char *buf, size_t n, double t)
 {
-	time_t secs = (time_t)t;
-	struct tm tm;
+	long long secs = (long long)t, days = secs / 86400, rem = secs % 86400;
+	long long era, doe, yoe, doy, mp, y, m, d;
+	int f[6], i, k = 0;
 
 	if (n == 0)
 		return;
 	buf[0] = '\0';
-	if (t <= 0 || !gmtime_r(&secs, &tm))
+	if (t <= 0 || n < 21)
 		return;
-	if (strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		buf[0] = '\0';
+	/*
+	 * Civil date from days since 1970 (H. Hinnant's days_from_civil, run
+	 * backwards): no gmtime_r and strftime, which were a quarter of
+	 * status --json's time at 10,000 accounts.
+	 */
+	days += 719468;
+	era = days / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	if (y > 9999)
+		return;
+	f[0] = (int)y; f[1] = (int)m; f[2] = (int)d;
+	f[3] = (int)(rem / 3600); f[4] = (int)(rem / 60 % 60); f[5] = (int)(rem % 60);
+	buf[k++] = (char)('0' + f[0] / 1000);
+	buf[k++] = (char)('0' + f[0] / 100 % 10);
+	for (i = 0; i < 6; i++) {
+		buf[k++] = (char)('0' + f[i] / 10 % 10);
+		buf[k++] = (char)('0' + f[i] % 10);
+		buf[k++] = "--T::Z"[i];
+	}
+	buf[k] = '\0';
 }

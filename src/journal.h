@@ -111,6 +111,13 @@ int journal_backup_list(struct journal *j, const char *account,
 /* the migration the journal was created for: 1 found, 0 none yet, -1 error */
 int journal_get_migration(struct journal *j, struct strbuf *from, struct strbuf *to);
 
+/*
+ * Reads every step row and event once, for commands that show many
+ * accounts: journal_step_get() and journal_events() then answer from
+ * memory; the first write drops the copy.  j may be NULL (nothing to do).
+ */
+int journal_preload(struct journal *j);
+
 double now_seconds(void);	/* wall clock, sub-second */
 void format_time_iso(char *buf, size_t n, double t);	/* 2026-11-24T18:00:00Z; "" for t <= 0 */
 

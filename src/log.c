@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -36,13 +37,19 @@ live_wipe(void)
 	}
 }
 
+/* a line longer than the terminal wraps, and \r then rewrites only its last row */
 static void
 live_draw(void)
 {
-	if (live_state > 0 && live_text[0]) {
-		fputs(live_text, stdout);
-		fflush(stdout);
-	}
+	struct winsize ws;
+	size_t len = strlen(live_text);
+
+	if (live_state <= 0 || len == 0)
+		return;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && len >= ws.ws_col)
+		len = ws.ws_col - 1;
+	fwrite(live_text, 1, len, stdout);
+	fflush(stdout);
 }
 
 void

@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,112 @@ ssh_config_of(const struct ferry *f)
 	return f->cf ? f->cf->ssh_config : NULL;
 }
 
+static void ctl_dir_clear(const char *dir);
+
+/* when process pid started (unix seconds), from /proc; 0 when unknown */
+static double
+proc_started(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ticks = 0;
+	double btime = 0;
+	FILE *fp;
+	size_t n;
+	int i;
+
+	if ((fp = fopen("/proc/stat", "r")) == NULL)
+		return 0;
+	while (fgets(buf, sizeof buf, fp) != NULL)
+		if (strncmp(buf, "btime ", 6) == 0)
+			btime = strtod(buf + 6, NULL);
+	fclose(fp);
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	/* field 22, starttime, is the 20th after the ")" that ends the name */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	for (i = 0; i < 20 && p; i++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		ticks = strtoull(p + 1, NULL, 10);
+	return btime + (double)ticks / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* 1 when the ferry that wrote DIR/pid is gone (a killed ferry leaves its masters behind) */
+static int
+owner_gone(const char *dir)
+{
+	struct strbuf path = STRBUF_INIT, comm = STRBUF_INIT;
+	char buf[32];
+	long pid = 0;
+	int gone = 0;
+	FILE *fp;
+
+	strbuf_addf(&path, "%s/pid", dir);
+	if ((fp = fopen(path.buf, "r")) != NULL) {
+		if (fgets(buf, sizeof buf, fp) != NULL)
+			pid = strtol(buf, NULL, 10);
+		fclose(fp);
+	}
+	if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		gone = 1;
+	else if (pid > 0) {
+		/* a reused pid: a process that started after the pid file was written */
+		struct stat st;
+
+		gone = stat(path.buf, &st) == 0 && proc_started(pid) > (double)st.st_mtime + 2;
+	}
+	strbuf_release(&path);
+	strbuf_release(&comm);
+	return gone;
+}
+
+/* the masters of ferries that were killed: closed now rather than at ControlPersist */
+static void
+reap_orphans(const char *base)
+{
+	struct strbuf dir = STRBUF_INIT;
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(base);
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "ferry-", 6) != 0 || strlen(de->d_name) != 12)
+			continue;
+		strbuf_reset(&dir);
+		strbuf_addf(&dir, "%s/%s", base, de->d_name);
+		if (lstat(dir.buf, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+		    !owner_gone(dir.buf))
+			continue;
+		debug("closing the ssh masters a killed ferry left in %s", dir.buf);
+		ctl_dir_clear(dir.buf);
+		rmdir(dir.buf);
+	}
+	closedir(d);
+	strbuf_release(&dir);
+}
+
+/* who made the directory, for reap_orphans() of a later ferry */
+static void
+ctl_dir_mark(const char *dir)
+{
+	struct strbuf path = STRBUF_INIT;
+	FILE *fp;
+
+	strbuf_addf(&path, "%s/pid", dir);
+	if ((fp = fopen(path.buf, "w")) != NULL) {
+		fprintf(fp, "%ld\n", (long)getpid());
+		fclose(fp);
+	}
+	strbuf_release(&path);
+}
+
 /* a short path: sockets must fit sun_path (108) with ssh's temporary suffix */
 static int
 ctl_dir_make(struct ferry *f)
@@ -173,6 +280,7 @@ ctl_dir_make(struct ferry *f)
 		}
 	}
 	f->ctl_dir = strbuf_detach(&sb);
+	ctl_dir_mark(f->ctl_dir);
 	return 0;
 }
 
@@ -529,6 +637,17 @@ ctl_dir_clear(const char *dir)
 	strbuf_release(&path);
 }
 
+/* every ferry on its way out closes what killed ones left, in both places ctl_dir_make uses */
+static void
+reap_all_orphans(void)
+{
+	const char *base = getenv("XDG_RUNTIME_DIR");
+
+	if (base && *base == '/' && strcmp(base, "/tmp") != 0)
+		reap_orphans(base);
+	reap_orphans("/tmp");
+}
+
 void
 remote_close_all(struct ferry *f)
 {
@@ -543,6 +662,8 @@ remote_close_all(struct ferry *f)
 		if (rmdir(f->ctl_dir) < 0)
 			warn("cannot remove %s: %s", f->ctl_dir, strerror(errno));
 	}
+	if (mine || f->n_conns == 0)
+		reap_all_orphans();
 	free(f->conns);
 	free(f->ctl_dir);
 	f->conns = NULL;

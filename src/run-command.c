@@ -177,6 +177,8 @@ run_command(struct child *c)
 	int rep[2], devnull = -1, e = 0;
 	ssize_t n;
 
+	/* a child that exits without reading its stdin is EPIPE here, not our death */
+	signal(SIGPIPE, SIG_IGN);
 	c->status = 0;
 	c->truncated = 0;
 	if (c->in)

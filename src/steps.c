@@ -168,6 +168,21 @@ apply_and_verify_watched(struct step_ctx *ctx, const struct step_ops *ops)
 	return r;
 }
 
+/* undoing such a step can take the site away too */
+static int
+undo_watched(struct step_ctx *ctx, const struct step_ops *ops)
+{
+	struct web_watch w;
+	int r;
+
+	if (!web_watch_wanted(ctx->def, ctx->a))
+		return ops->undo(ctx);
+	web_watch_start(ctx, &w);
+	r = ops->undo(ctx);
+	web_watch_stop(ctx, &w);
+	return r;
+}
+
 static int
 fail_step(struct step_ctx *ctx, const char *why)
 {
@@ -210,6 +225,8 @@ run_step(struct ferry *f, struct account *a, const struct step_def *d,
 			status = fail_step(&ctx, "verification failed");
 			break;
 		}
+		/* a resumed step found done passes here, before its journal write */
+		fault_point(d->id, "after-verify");
 		info("%s: %s: done already%s%s", a->name, d->id, ctx.detail.len ? ": " : "",
 		    ctx.detail.buf);
 		record(f, a, d, STEP_DONE, ctx.detail.buf, NULL);
@@ -318,7 +335,7 @@ undo_step(struct ferry *f, struct account *a, const struct step_def *d)
 	}
 	step_ctx_init(&ctx, f, a, d);
 	info("%s: %s: undoing", a->name, d->id);
-	if (ops->undo(&ctx) < 0) {
+	if (undo_watched(&ctx, ops) < 0) {
 		record(f, a, d, STEP_FAILED, ctx.detail.buf, "undo failed");
 		r = -1;
 	} else {

@@ -21,14 +21,16 @@ struct user_info {
 	struct strlist groups;	/* supplementary group names */
 	char *group_line;	/* getent group of the primary gid */
 	char *uid_owner;	/* (new host) who holds this uid already */
+	char *gid_owner;	/* (new host) which group holds this gid already */
 };
 
-/* one round trip: passwd, shadow hash, groups, primary group, uid owner */
+/* one round trip: passwd, shadow hash, groups, primary group, uid owner, gid owner */
 static const char user_script[] =
 	"getent passwd \"$1\"; echo '--'; getent shadow \"$1\" | cut -d: -f2; echo '--'; "
 	"id -Gn \"$1\" 2>/dev/null; echo '--'; "
 	"g=$(getent passwd \"$1\" | cut -d: -f4); [ -n \"$g\" ] && getent group \"$g\"; echo '--'; "
-	"[ -n \"$2\" ] && getent passwd \"$2\" | cut -d: -f1; exit 0";
+	"[ -n \"$2\" ] && getent passwd \"$2\" | cut -d: -f1; echo '--'; "
+	"[ -n \"$3\" ] && getent group \"$3\" | cut -d: -f1; exit 0";
 
 static void
 user_release(struct user_info *u)
@@ -38,6 +40,7 @@ user_release(struct user_info *u)
 	free(u->passwd);
 	free(u->group_line);
 	free(u->uid_owner);
+	free(u->gid_owner);
 	strlist_clear(&u->groups);
 	memset(u, 0, sizeof *u);
 }
@@ -74,12 +77,12 @@ next_part(char **cursor)
 static int
 parse_user(struct user_info *u, struct strbuf *raw)
 {
-	char *cur = raw->buf, *parts[5], *f[7];
+	char *cur = raw->buf, *parts[6], *f[7];
 	size_t i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		if ((parts[i] = next_part(&cur)) == NULL)
-			parts[i] = i == 4 ? cur : "";
+			parts[i] = i == 5 ? cur : "";
 	strbuf_init(&u->hash);
 	strbuf_addstr(&u->hash, parts[1]);
 	strbuf_rtrim(&u->hash);
@@ -87,6 +90,8 @@ parse_user(struct user_info *u, struct strbuf *raw)
 	u->group_line = xstrdup(parts[3]);
 	u->uid_owner = xstrdup(parts[4]);
 	u->uid_owner[strcspn(u->uid_owner, "\n")] = '\0';
+	u->gid_owner = xstrdup(parts[5]);
+	u->gid_owner[strcspn(u->gid_owner, "\n")] = '\0';
 	u->passwd = xstrdup(parts[0]);
 	memset(raw->buf, 0, raw->len);	/* it held the hash */
 	if (u->passwd[0] == '\0')
@@ -100,9 +105,10 @@ parse_user(struct user_info *u, struct strbuf *raw)
 }
 
 static int
-read_user(struct step_ctx *ctx, const struct host *h, const char *uid, struct user_info *u)
+read_user(struct step_ctx *ctx, const struct host *h, const char *uid, const char *gid,
+    struct user_info *u)
 {
-	const char *args[] = { ctx->a->name, uid ? uid : "", NULL };
+	const char *args[] = { ctx->a->name, uid ? uid : "", gid ? gid : "", NULL };
 	struct strbuf raw = STRBUF_INIT;
 	int r;
 
@@ -144,6 +150,27 @@ same_user(const struct user_info *a, const struct user_info *b)
 	    strcmp(a->hash.buf, b->hash.buf) == 0;
 }
 
+/* the old primary group's name (the user's name when the gid has no group) */
+static const char *
+group_name(const struct user_info *u, int *len)
+{
+	const char *name = u->group_line[0] ? u->group_line : u->name;
+
+	*len = (int)strcspn(name, ":");
+	return name;
+}
+
+/* the new host has another group under the old primary gid */
+static int
+gid_taken(const struct user_info *old, const struct user_info *new)
+{
+	int len;
+	const char *name = group_name(old, &len);
+
+	return new->gid_owner[0] && ((int)strlen(new->gid_owner) != len ||
+	    strncmp(new->gid_owner, name, (size_t)len) != 0);
+}
+
 static int
 account_probe(struct step_ctx *ctx)
 {
@@ -151,20 +178,27 @@ account_probe(struct step_ctx *ctx)
 	struct user_info old, new;
 	int r = PROBE_TODO;
 
-	if (read_user(ctx, cf->from, NULL, &old) < 0)
+	if (read_user(ctx, cf->from, NULL, NULL, &old) < 0)
 		return PROBE_ERROR;
 	if (!old.found) {
 		user_release(&old);
 		step_error(ctx, "%s: there is no user %s", cf->from->name, ctx->a->name);
 		return PROBE_ERROR;
 	}
-	if (read_user(ctx, cf->to, old.uid, &new) < 0) {
+	if (read_user(ctx, cf->to, old.uid, old.gid, &new) < 0) {
 		user_release(&old);
 		return PROBE_ERROR;
 	}
 	if (new.uid_owner[0] && strcmp(new.uid_owner, ctx->a->name) != 0) {
 		step_error(ctx, "%s: uid %s of %s is taken there by %s", cf->to->name, old.uid,
 		    ctx->a->name, new.uid_owner);
+		r = PROBE_ERROR;
+	} else if (gid_taken(&old, &new)) {
+		int len;
+		const char *gname = group_name(&old, &len);
+
+		step_error(ctx, "%s: gid %s of %s's group %.*s is taken there by group %s",
+		    cf->to->name, old.gid, ctx->a->name, len, gname, new.gid_owner);
 		r = PROBE_ERROR;
 	} else if (new.found && strcmp(new.uid, old.uid) != 0) {
 		step_error(ctx, "%s: the name %s is taken there by uid %s (uid %s on %s)",
@@ -211,7 +245,7 @@ account_apply(struct step_ctx *ctx)
 	size_t i;
 	int r;
 
-	if (read_user(ctx, cf->from, NULL, &old) < 0 || !old.found) {
+	if (read_user(ctx, cf->from, NULL, NULL, &old) < 0 || !old.found) {
 		user_release(&old);
 		return step_error(ctx, "%s: cannot read the account", cf->from->name);
 	}
@@ -259,9 +293,9 @@ account_verify(struct step_ctx *ctx)
 	struct strbuf out = STRBUF_INIT;
 	int r = 0;
 
-	if (read_user(ctx, cf->from, NULL, &old) < 0)
+	if (read_user(ctx, cf->from, NULL, NULL, &old) < 0)
 		return -1;
-	if (read_user(ctx, cf->to, NULL, &new) < 0) {
+	if (read_user(ctx, cf->to, NULL, NULL, &new) < 0) {
 		user_release(&old);
 		return -1;
 	}
@@ -300,15 +334,22 @@ ssh_port_open(const char *addr)
 	return r;
 }
 
-/* as the user: create and remove a file in the home and in ~/www */
+/*
+ * As the user: create and remove a file in the home and in ~/www.  With a
+ * firewall script, the first line letting ssh in (port 22 or ssh, alone or
+ * in a list, iptables/nft/ufw words) that is not a comment and not a
+ * DROP/REJECT/deny rule is named.
+ */
 static const char access_script[] =
 	"sshd -T 2>/dev/null | grep -qi '^subsystem sftp' || { echo 'no sftp subsystem in sshd'; exit 1; }; "
 	"for d in \"$2\" \"$2/www\" \"$2/public_html\"; do [ -d \"$d\" ] || continue; "
 	"  f=\"$d/.ferry-access-test\"; "
 	"  runuser -u \"$1\" -- sh -c 'echo ferry > \"$1\" && rm \"$1\"' sh \"$f\" || { echo \"$1 cannot write in $d\"; exit 1; }; "
 	"done; "
-	"if [ -n \"$3\" ]; then grep -Eq '(dport|port)[ =]*(22|ssh)([^0-9]|$)' \"$3\" || { echo \"no rule admitting ssh in $3\"; exit 1; }; "
-	"  grep -En '(dport|port)[ =]*(22|ssh)([^0-9]|$)' \"$3\" | head -n 1; fi; exit 0";
+	"[ -z \"$3\" ] && exit 0; [ -r \"$3\" ] || { echo \"cannot read the firewall script $3\"; exit 1; }; "
+	"r=$(grep -Ein '(dports?|port)[ ={]+([0-9]+[,:] *)*(22|ssh)([^0-9a-z:]|$)|allow[ a-z]* (22|ssh|openssh)([^0-9a-z]|$)' \"$3\" | "
+	"  grep -Eiv '^[0-9]+:[[:space:]]*#|drop|reject|deny' | head -n 1); "
+	"[ -n \"$r\" ] || { echo \"no rule admitting ssh in $3\"; exit 1; }; echo \"$r\"";
 
 static int
 access_check(struct step_ctx *ctx)

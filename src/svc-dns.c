@@ -211,7 +211,8 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 		goto done;
 	}
 	if (applied > 0) {
-		if (edit_commit(ctx, &e, out.buf, EDIT_CHECK_NEW, &cf->dns.zone_check, &ex) < 0)
+		if (edit_owe_reload(ctx, cf->dns.primary, "dns", 1) < 0 ||
+		    edit_commit(ctx, &e, out.buf, EDIT_CHECK_NEW, &cf->dns.zone_check, &ex) < 0)
 			goto done;
 		remember_serial(ctx, zone, bump.new_serial);
 		strbuf_addf(&ctx->detail, "%s%s serial %u", ctx->detail.len ? "; " : "", zone,
@@ -222,7 +223,7 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 	if (host_command(ctx, cf->dns.primary, &cf->dns.reload, &ex, &out) != 0)
 		step_error(ctx, "%s: reload of %s failed: %s", cf->dns.primary->name, zone, out.buf);
 	else
-		r = 0;
+		r = edit_owe_reload(ctx, cf->dns.primary, "dns", 0);
 done:
 	if (e.path)
 		edit_release(&e);
@@ -673,7 +674,9 @@ dns_probe(struct step_ctx *ctx)
 	r = set_in_place(ctx, &s);
 	if (r < 0)
 		r = PROBE_ERROR;
-	else if (r == 1 && !ctx->dry_run && verify_set(ctx, &s) == 0)
+	/* in place but not reloaded (a killed run): apply reloads, no need to wait for it */
+	else if (r == 1 && !ctx->dry_run &&
+	    !edit_reload_owed(ctx, ctx->f->cf->dns.primary, "dns") && verify_set(ctx, &s) == 0)
 		r = PROBE_DONE;
 	else if (gated(ctx->def->id) && ttl_gate(ctx))
 		r = PROBE_WAIT;

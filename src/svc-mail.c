@@ -20,7 +20,9 @@
 #include "virtuser.h"
 
 #define MAIL_LOCK_SECONDS 60
-#define MAIL_ARRIVE_SECONDS 90
+/* procmail retries a held spool lock every 8 s (SLEEPTIME), not in turn: with
+   mail pouring into the same mailbox one delivery can wait minutes (seen: 2:49) */
+#define MAIL_ARRIVE_SECONDS 300
 
 /* ---- which mail is the account's ---- */
 
@@ -235,12 +237,16 @@ commit_maps(struct step_ctx *ctx, const struct host *h, struct maps *m, const ch
 		return 0;
 	}
 	map_check(h, &check);
-	if (dom && strcmp(dom, m->dom.old.buf) != 0)
+	if (edit_owe_reload(ctx, h, "mta", 1) < 0)
+		r = -1;
+	if (r == 0 && dom && strcmp(dom, m->dom.old.buf) != 0)
 		r = edit_commit(ctx, &m->dom, dom, EDIT_CHECK_NONE, NULL, &ex);
 	if (r == 0 && strcmp(vt, m->vt.old.buf) != 0)
 		r = edit_commit(ctx, &m->vt, vt, EDIT_CHECK_NEW, &check, &ex);
 	if (r == 0 && host_command(ctx, h, &h->mta_reload, &ex, &out) != 0)
 		r = step_error(ctx, "%s: mta-reload failed: %s", h->name, out.buf);
+	if (r == 0)
+		r = edit_owe_reload(ctx, h, "mta", 0);
 	strlist_clear(&check);
 	strbuf_release(&out);
 	return r;
@@ -274,7 +280,9 @@ switch_maps(struct step_ctx *ctx, int apply, int *pending)
 			goto out;
 	} else
 		c2 = strcmp(vt.buf, old.vt.old.buf) != 0;
-	*pending = c1 + c2;
+	/* a run killed between a table's write and mta-reload */
+	*pending = c1 + c2 + edit_reload_owed(ctx, cf->to, "mta") +
+	    edit_reload_owed(ctx, cf->from, "mta");
 	r = 0;
 out:
 	maps_release(&old);
@@ -409,10 +417,29 @@ static const char append_script[] =
 static const char keep_script[] =
 	"[ -e \"$1.ferry-moved\" ] || exit 0; mv \"$1.ferry-moved\" \"$1.ferry-bak.$(date +%Y%m%d%H%M%S)\"";
 
+/* a spool between two deliveries: procmail writes a message in more than one
+   write(), so a reader without its lock can find half a message, or a lone "F" */
+static const char locked_read_script[] =
+	"s=$1; lockfile -l \"$2\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
+	"trap 'rm -f \"$s.lock\"' EXIT; [ -e \"$s\" ] || exit 0; cat \"$s\"";
+
 static void
 spool_path(const struct host *h, const struct account *a, struct strbuf *sb)
 {
 	strbuf_addf(sb, "%s/%s", h->mail_spool, a->name);
+}
+
+static int
+read_spool_locked(struct step_ctx *ctx, const struct host *h, const char *path,
+    struct strbuf *out)
+{
+	char secs[16];
+	const char *args[] = { path, secs, NULL };
+
+	snprintf(secs, sizeof secs, "%d", MAIL_LOCK_SECONDS);
+	if (host_sh(ctx, h, locked_read_script, args, out) != 0)
+		return step_error(ctx, "%s: %s", h->name, out->buf);
+	return 0;
 }
 
 /* the messages of moved that the new spool lacks, as text to append to it */
@@ -466,7 +493,7 @@ move_spool(struct step_ctx *ctx, const struct host *src, const struct host *dst,
 		}
 	}
 	if (remote_read_file(ctx->f, src, path.buf, &moved) < 0 ||
-	    remote_read_file(ctx->f, dst, new.buf, &cur) < 0)
+	    read_spool_locked(ctx, dst, new.buf, &cur) < 0)
 		goto done;
 	if (missing_messages(&cur, &moved, &add, moved_count, &id) < 0) {
 		step_error(ctx, "cannot read the spools as mbox");
@@ -535,8 +562,8 @@ spool_verify(struct step_ctx *ctx)
 
 	spool_path(cf->from, ctx->a, &old);
 	spool_path(cf->to, ctx->a, &new);
-	if (remote_read_file(ctx->f, cf->from, old.buf, &a) < 0 ||
-	    remote_read_file(ctx->f, cf->to, new.buf, &b) < 0 ||
+	if (read_spool_locked(ctx, cf->from, old.buf, &a) < 0 ||
+	    read_spool_locked(ctx, cf->to, new.buf, &b) < 0 ||
 	    missing_messages(&b, &a, &add, &n, &id) < 0)
 		r = step_error(ctx, "cannot read the spools");
 	else if (n > 0 && strcmp(ctx->def->id, "phase1.10") == 0)

@@ -61,13 +61,32 @@ apache_commit(struct step_ctx *ctx, const struct host *h, struct vfile *v, const
 		edit_diff(ctx, &v->e, text);
 		return 0;
 	}
-	if (edit_commit(ctx, &v->e, text, EDIT_CHECK_LIVE, &h->apache_check, &ex) < 0)
+	if (edit_owe_reload(ctx, h, "apache", 1) < 0 ||
+	    edit_commit(ctx, &v->e, text, EDIT_CHECK_LIVE, &h->apache_check, &ex) < 0)
 		return -1;
 	r = host_command(ctx, h, &h->apache_reload, &ex, &out);
 	if (r != 0)
 		step_error(ctx, "%s: apache-reload failed: %s", h->name, out.buf);
 	strbuf_release(&out);
-	return r == 0 ? 0 : -1;
+	return r == 0 ? edit_owe_reload(ctx, h, "apache", 0) : -1;
+}
+
+/* the reload a killed run owed h (its file is right already) */
+static int
+apache_reload_owed(struct step_ctx *ctx, const struct host *h)
+{
+	struct expand ex = { ctx->a->name, NULL, NULL, NULL };
+	struct strbuf out = STRBUF_INIT;
+	int r = 0;
+
+	if (!edit_reload_owed(ctx, h, "apache"))
+		return 0;
+	if (host_command(ctx, h, &h->apache_reload, &ex, &out) != 0)
+		r = step_error(ctx, "%s: apache-reload failed: %s", h->name, out.buf);
+	else
+		r = edit_owe_reload(ctx, h, "apache", 0);
+	strbuf_release(&out);
+	return r;
 }
 
 static const char *
@@ -162,6 +181,8 @@ vhosts_probe(struct step_ctx *ctx)
 	r = strcmp(text.buf, v.e.old.buf) == 0 ? PROBE_DONE : PROBE_TODO;
 	if (r == PROBE_TODO)
 		edit_diff(ctx, &v.e, text.buf);
+	else if (edit_reload_owed(ctx, ctx->f->cf->to, "apache"))
+		r = PROBE_TODO;
 	vfile_release(&v);
 	strbuf_release(&text);
 	return r;
@@ -448,7 +469,8 @@ proxy_probe(struct step_ctx *ctx)
 
 	if (proxy_each_file(ctx, 0, &pending) < 0)
 		return PROBE_ERROR;
-	return pending ? PROBE_TODO : PROBE_DONE;
+	return pending || edit_reload_owed(ctx, ctx->f->cf->from, "apache") ? PROBE_TODO :
+	    PROBE_DONE;
 }
 
 /* a mismatch fails here, before any DNS record moves */
@@ -463,7 +485,7 @@ proxy_apply(struct step_ctx *ctx)
 	for (i = 0; i < ctx->a->web.n; i++)
 		for (k = 0; k < ctx->a->web_check.n; k++)
 			remember_reference(ctx, ctx->a->web.v[i], ctx->a->web_check.v[k]);
-	if (proxy_each_file(ctx, 1, &pending) < 0)
+	if (proxy_each_file(ctx, 1, &pending) < 0 || apache_reload_owed(ctx, ctx->f->cf->from) < 0)
 		return -1;
 	strbuf_addf(&ctx->detail, "%s proxies %zu names to %s", ctx->f->cf->from->name,
 	    ctx->a->web.n, ctx->f->cf->to->address);
@@ -630,8 +652,10 @@ redirect_step(struct step_ctx *ctx, int apply, int undo)
 		r = vhost_userdir_redirect(&v.vf, (size_t)b, ctx->a->name, target.buf, &text);
 	if (r < 0)
 		r = PROBE_ERROR;
+	else if (r == 0 && apply)
+		r = apache_reload_owed(ctx, ctx->f->cf->from) < 0 ? PROBE_ERROR : PROBE_DONE;
 	else if (r == 0)
-		r = PROBE_DONE;
+		r = edit_reload_owed(ctx, ctx->f->cf->from, "apache") ? PROBE_TODO : PROBE_DONE;
 	else if (apply || ctx->dry_run)
 		r = apache_commit(ctx, ctx->f->cf->from, &v, text.buf) < 0 ? PROBE_ERROR : PROBE_TODO;
 	else

@@ -253,9 +253,9 @@ vhost_marked_find(const struct vhost_file *vf, const char *account, size_t *star
 	for (j = m + 1; j < vf->nlines; j++) {
 		const char *t = vf->lines[j].text;
 
-		if (vh_is_ignorable(t) && strncmp(t, MARKER, strlen(MARKER)) != 0)
-			continue;
-		if ((bi = block_opened_at(vf, j)) < 0)
+		/* a blank or comment line ends the section: a VirtualHost someone
+		   added after it by hand is not the account's to replace or remove */
+		if (vh_is_ignorable(t) || (bi = block_opened_at(vf, j)) < 0)
 			break;
 		*end = vf->blocks[bi].end;
 		j = vf->blocks[bi].close;
@@ -263,7 +263,7 @@ vhost_marked_find(const struct vhost_file *vf, const char *account, size_t *star
 	return 1;
 }
 
-/* blocks for a section: VirtualHost blocks, blank and comment lines, no marker */
+/* blocks for a section: VirtualHost blocks one after the other, no marker */
 static int
 check_section_blocks(const char *blocks, size_t len)
 {
@@ -280,7 +280,10 @@ check_section_blocks(const char *blocks, size_t len)
 
 		if (!strncmp(t, MARKER, strlen(MARKER)))
 			ret = error("blocks:%d: a ferry marker line inside the blocks", bf.lines[j].lineno);
-		else if (bf.lines[j].depth == 0 && !vh_is_ignorable(t) && block_opened_at(&bf, j) < 0)
+		else if (bf.lines[j].depth == 0 && vh_is_ignorable(t))
+			ret = error("blocks:%d: a blank or comment line between the blocks would end "
+			    "the section", bf.lines[j].lineno);
+		else if (bf.lines[j].depth == 0 && block_opened_at(&bf, j) < 0)
 			ret = error("blocks:%d: not inside a VirtualHost block", bf.lines[j].lineno);
 	}
 	vhost_release(&bf);

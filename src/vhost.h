@@ -123,10 +123,11 @@ int vhost_userdir_unredirect(const struct vhost_file *vf, size_t i, const char *
 
 /*
  * Account sections in a file ferry writes to: the line
- * "# ferry: account NAME" and the VirtualHost blocks that follow it (blank
- * and comment lines may sit between them).  Appending puts the section at
- * the end, or replaces an existing one for that account in place.  blocks
- * must hold VirtualHost blocks only (blank and comment lines allowed).
+ * "# ferry: account NAME" and the VirtualHost blocks that directly follow
+ * it; a blank or comment line ends the section, so a block added by hand
+ * after it stays.  Appending puts the section at the end, or replaces an
+ * existing one for that account in place.  blocks must hold VirtualHost
+ * blocks only, one after the other.
  */
 int vhost_marked_append(const struct vhost_file *vf, const char *account,
     const char *blocks, size_t len, struct strbuf *out);

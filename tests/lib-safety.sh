@@ -64,3 +64,32 @@ WEB_FILES="/usr/local/adm/apache/virtual.conf"
 zone_serial() {
 	dig_at "$1" "$2" SOA | awk '{ print $3 }'
 }
+
+# ferry_fault PAIR ARGS... : ferry in the client with FERRY_FAULT=PAIR
+ferry_fault() {
+	local pair=$1
+	shift
+	lab client env FERRY_FAULT="$pair" /ferry/ferry -c "$FERRY_CONF" "$@"
+}
+
+# no_dup_lines HOST FILE [ERE] : no line twice in FILE (blank lines and comments
+# aside); with ERE only the lines matching it (a vhost file repeats its directives)
+no_dup_lines() {
+	lab "$1" cat "$2" | grep -v -e '^[[:space:]]*$' -e '^[[:space:]]*;' |
+		grep -E -e "${3:-^[^#]}" | sort | uniq -d >dups &&
+	if [ -s dups ]; then echo "lines twice in $1:$2:"; cat dups; return 1; fi
+}
+
+# journal_ok : PRAGMA integrity_check of the client's journal says ok
+journal_ok() {
+	test "$(lab client sqlite3 /root/lab/ferry.db 'PRAGMA integrity_check')" = ok
+}
+
+# no_leftovers : no ferry and no ssh master left in the client, no mail lock on the hosts
+no_leftovers() {
+	! lab client pgrep -x ferry &&
+	! lab client pgrep -f "ControlMaster=yes" &&
+	for h in charon neko-base; do
+		lab "$h" sh -c '! ls /var/spool/mail/*.lock 2>/dev/null' || return 1
+	done
+}

@@ -20,7 +20,7 @@ sums_of() {
 }
 
 test_expect_success 'a fresh seed world (lab reset)' '
-	"$LAB_SH" reset >reset.log 2>&1 || { tail -n 20 reset.log; false; }
+	lab_reset
 '
 
 test_expect_success 'prep.1: a uid taken by someone else on the new host fails naming both' '
@@ -38,8 +38,24 @@ test_expect_success 'prep.1: the name taken there with another uid fails naming 
 	lab neko-base userdel carol
 '
 
+test_expect_success 'prep.1: the primary gid held by another group there fails naming both' '
+	lab neko-base groupadd -g 2001 zedgrp &&
+	test_expect_code 1 ferry_client run --step prep.1 alice 2>err &&
+	test_grep "^ferry: alice: prep.1: .*gid 2001 of alice.s group alice is taken there by group zedgrp" err &&
+	! lab neko-base getent passwd alice &&
+	lab neko-base groupdel zedgrp
+'
+
+test_expect_success 'prep.1: sshd there denying the user fails the verification, naming sshd' '
+	lab neko-base sh -c "echo DenyUsers carol >>/etc/ssh/sshd_config.d/lab.conf" &&
+	test_expect_code 1 ferry_client run --step prep.1 carol 2>err &&
+	test_grep "^ferry: carol: prep.1: neko-base: sshd DenyUsers names carol" err &&
+	lab neko-base sed -i "/^DenyUsers carol\$/d" /etc/ssh/sshd_config.d/lab.conf &&
+	! lab neko-base grep -q DenyUsers /etc/ssh/sshd_config.d/lab.conf
+'
+
 test_expect_success 'prep.1: same getent lines and groups on both hosts, the hash equal' '
-	ferry_client run --step prep.1 alice dave carol >out 2>err &&
+	ferry_client -v run --step prep.1 alice dave carol >out 2>&1 &&
 	for u in alice dave carol; do
 		lab charon getent passwd $u >old &&
 		lab neko-base getent passwd $u >new &&
@@ -51,7 +67,19 @@ test_expect_success 'prep.1: same getent lines and groups on both hosts, the has
 	done
 '
 
+test_expect_success 'prep.1: the hash is in no command line shown by -v and not in the journal' '
+	test_grep "^ferry: neko-base: .*chpasswd" out &&
+	lab client sh -c "cat /root/lab/ferry.db*" >journal.db &&
+	for u in alice dave carol; do
+		lab charon sh -c "h=\$(getent shadow $u | cut -d: -f2); ! grep -aqF -- \"\$h\"" <out &&
+		lab charon sh -c "h=\$(getent shadow $u | cut -d: -f2); ! grep -aqF -- \"\$h\"" <journal.db ||
+		return 1
+	done
+'
+
 test_expect_success 'prep.2: dave'\''s home arrives identical: names, types, links, sizes, sums' '
+	lab charon setfacl -m u:alice:r /home/dave/files/dir01/file0001.dat &&
+	lab charon setfattr -n user.ferry -v t3001 -- /home/dave/files/-rf &&
 	ferry_client run --step prep.2 alice dave >out 2>err &&
 	tree_of charon /home/dave >old.tree && tree_of neko-base /home/dave >new.tree &&
 	test_cmp old.tree new.tree &&
@@ -62,6 +90,16 @@ test_expect_success 'prep.2: dave'\''s home arrives identical: names, types, lin
 	sums_of charon /home/dave >old.sums && sums_of neko-base /home/dave >new.sums &&
 	test_cmp old.sums new.sums &&
 	test "$(wc -l <new.sums)" -gt 3000
+'
+
+test_expect_success 'prep.2: an ACL and an extended attribute arrive too' '
+	for h in charon neko-base; do
+		lab $h sh -c "cd /home/dave/files && getfacl -p dir01/file0001.dat && getfattr -d -- -rf" \
+			>acl.$h || return 1
+	done &&
+	test_cmp acl.charon acl.neko-base &&
+	test_grep "^user:alice:r--" acl.neko-base &&
+	test_grep "^user.ferry=\"t3001\"" acl.neko-base
 '
 
 test_expect_success 'prep.2: the sparse file stays sparse, hard links share one inode' '

@@ -10,7 +10,7 @@ require_lab
 VCONF=/usr/local/adm/apache/virtual.conf
 
 test_expect_success 'a fresh seed world (lab reset); alice'\''s account and home on neko-base' '
-	"$LAB_SH" reset >reset.log 2>&1 || { tail -n 20 reset.log; false; } &&
+	lab_reset &&
 	ferry_client run --step prep.1 alice >out 2>err &&
 	ferry_client run --step prep.2 alice >>out 2>>err
 '
@@ -86,6 +86,20 @@ test_expect_success 'a directive only the old host knows: apache2ctl -t refuses,
 	lab neko-base sha256sum $VCONF >sum.after &&
 	test_cmp sum.before sum.after &&
 	fetch_pinned 192.0.2.20 test.alice.test /about.html | grep -q alice-about-v1
+'
+
+test_expect_success 'a VirtualHost added by hand after alice'\''s section is not alice'\''s' '
+	printf "\n<VirtualHost *:80>\n    ServerName admin.test\n    DocumentRoot /srv/www\n</VirtualHost>\n" >admin.block &&
+	lab neko-base sh -c "cat >>$VCONF" <admin.block &&
+	lab neko-base cat $VCONF >before &&
+	lab client sh -c "sed \"s|^journal = .*|journal = /root/lab/t4001.db|\" /root/lab/ferry.conf >/root/lab/t4001.conf" &&
+	lab client /ferry/ferry -c /root/lab/t4001.conf run --step prep.4 alice >out 2>err &&
+	lab client rm -f /root/lab/t4001.conf /root/lab/t4001.db &&
+	test_grep "^alice: prep.4: done already" out &&
+	lab neko-base cat $VCONF >after && test_cmp before after &&
+	ferry_client rollback alice >out 2>err &&
+	lab neko-base grep -q "ServerName admin.test" $VCONF &&
+	! lab neko-base grep -q "account alice" $VCONF
 '
 
 test_done

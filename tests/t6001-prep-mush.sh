@@ -21,7 +21,7 @@ watch_port() {
 }
 
 test_expect_success 'a fresh seed world (lab reset); bob'\''s account and home on neko-base' '
-	"$LAB_SH" reset >reset.log 2>&1 || { tail -n 20 reset.log; false; } &&
+	lab_reset &&
 	ferry_client run --step prep.1 bob >out 2>err &&
 	ferry_client run --step prep.2 bob >>out 2>>err &&
 	lab neko-base test -x $GAME/Startmux
@@ -78,6 +78,21 @@ test_expect_success 'the backup survives the next home pass (phase1.presync, rsy
 	lab neko-base test -s "$backup/$(basename "$(cat flats)")" &&
 	ferry_client verify bob >verify.out 2>&1 &&
 	test_grep "^bob: prep.8: verified: sha256 [0-9a-f]* matches" verify.out
+'
+
+test_expect_success 'prep.8 without mush-admin: a copy of mush-save, with a warning' '
+	test_when_finished "lab client rm -f /root/lab/t6001.conf /root/lab/t6001.db" &&
+	lab client sh -c "sed -e \"/^mush-admin = bob.connect\\$/d\" \
+		-e \"s|^journal = .*|journal = /root/lab/t6001.db|\" /root/lab/ferry.conf >/root/lab/t6001.conf" &&
+	! lab client grep -q "^mush-admin = bob" /root/lab/t6001.conf &&
+	lab client /ferry/ferry -c /root/lab/t6001.conf run --step prep.8 bob >out 2>err &&
+	test_grep "bob: prep.8: no mush-admin: copying data of a running game, which may be inconsistent" err &&
+	lab neko-base sh -c "ls -d $GAME/data.ferry-*" >backups &&
+	test "$(wc -l <backups)" = 2 &&
+	copy=$(grep -vxF "$backup" backups) &&
+	lab charon sh -c "cd $GAME/data && sha256sum netmux.db" >old.sum &&
+	lab neko-base sh -c "cd $copy && sha256sum netmux.db" >new.sum &&
+	test_cmp old.sum new.sum
 '
 
 test_expect_success 'status: prep.7 and prep.8 done; the old game still answers on charon' '

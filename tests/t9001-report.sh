@@ -1,8 +1,9 @@
 #!/bin/bash
-# t9001: `ferry report` after a whole migration of the seed world (starts
-# with a reset): the text table per account, and the HTML page rendered in
-# headless Chromium -- a screenshot, and the DOM holds one lane per account
-# and service, each with bars of non-zero width.
+# t9001: `ferry report` after a whole migration of the seed world, run with
+# --jobs 4 (starts with a reset): no account's edit of a shared file lost,
+# output lines kept per account; the text table per account, and the HTML
+# page rendered in headless Chromium -- a screenshot, and the DOM holds one
+# lane per account and service, each with bars of non-zero width.
 . "$(dirname "$0")/lib.sh"
 require_lab
 
@@ -34,9 +35,35 @@ test_expect_success 'chromium is installed (make deps)' '
 	command -v chromium
 '
 
-test_expect_success 'reset, then a whole migration of the seed world' '
+test_expect_success 'on a terminal: a live line, rewritten in place, with rsync progress' '
 	"$LAB_SH" reset >reset.out 2>&1 &&
-	ferry_client -q run --all --yes >run.out 2>&1
+	lab client script -qefc "/ferry/ferry -c $FERRY_CONF run --until prep alice" /dev/null >tty.out &&
+	wipe=$(printf "\r\033[K") &&
+	grep -qF "${wipe}alice  prep.2  rsync " tty.out &&
+	grep -qE "alice  prep.2  rsync [0-9,]+ +100% .*\[[0-9]+ s\]" tty.out &&
+	grep -qF "${wipe}alice: prep.2: done: first pass" tty.out
+'
+
+test_expect_success 'then the whole seed world, 4 accounts at once; plain lines off a terminal' '
+	ferry_client run --jobs 4 --all --yes >run.out 2>run.err &&
+	! grep -q "$(printf "\033")" run.out &&
+	! grep -q "rsync [0-9,]* *[0-9]*%" run.out
+'
+
+test_expect_success '--jobs: every output line names its account' '
+	test $(grep -c "^alice: done.tidy: done" run.out) = 1 &&
+	! grep -v -E "^(alice|bob|carol|dave): [a-z0-9.]+: " run.out
+'
+
+test_expect_success '--jobs: shared files hold every account (no lost update)' '
+	lab neko-base cat /usr/local/adm/mail/virtusertable >vt &&
+	lab neko-base cat /etc/mail/local-host-names >lhn &&
+	lab neko-base cat /usr/local/adm/apache/virtual.conf >vh &&
+	for d in alice.test carol.test dave.test; do
+		test_grep "^@$d	" vt && test_grep "^$d$" lhn || return 1
+	done &&
+	test_grep "ServerName alice.test" vh &&
+	test_grep "ServerName dave.test" vh
 '
 
 test_expect_success 'report: a table per account, every step done or skipped' '

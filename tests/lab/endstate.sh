@@ -4,15 +4,18 @@
 # taken out -- so two runs (serial, --jobs N) can be compared with diff.
 LAB=$(dirname "$0")/lab.sh
 for h in charon neko-base; do
-	for f in /usr/local/adm/mail/virtusertable /etc/mail/local-host-names \
-	    /usr/local/adm/apache/virtual.conf; do
-		echo "== $h:$f"
-		"$LAB" exec "$h" cat "$f"
+	# accounts append their lines in the order they got there: compared sorted
+	for f in /usr/local/adm/mail/virtusertable /etc/mail/local-host-names; do
+		echo "== $h:$f (sorted)"
+		"$LAB" exec "$h" cat "$f" | sort
 	done
+	echo "== $h:/usr/local/adm/apache/virtual.conf"
+	"$LAB" exec "$h" cat /usr/local/adm/apache/virtual.conf
 	echo "== $h: homes"
 	"$LAB" exec "$h" sh -c 'cd /home && find . -path "*/data.ferry-*" -prune -o -path "*/tinymux/game/*" -prune -o -print | sort'
 	echo "== $h: spools"
-	"$LAB" exec "$h" sh -c 'cd /var/spool/mail && for f in *; do [ -s "$f" ] && grep -c "^From " "$f" | sed "s|^|$f |"; done; true'
+	"$LAB" exec "$h" sh -c 'cd /var/spool/mail && for f in *; do [ -s "$f" ] && grep -c "^From " "$f" | sed "s|^|$f |"; done; true' |
+		sed 's/ferry-bak\.[0-9]*/ferry-bak.T/'
 done
 for z in alice.test bob.test carol.test dave.test; do
 	echo "== zone $z (serial left out)"

@@ -129,8 +129,9 @@ count_sockets(const char *d)
 
 	if (dp == NULL)
 		return -1;
+	/* the directory also holds the owner's pid file: sockets only */
 	while ((de = readdir(dp)) != NULL)
-		if (de->d_name[0] != '.')
+		if (de->d_name[0] != '.' && de->d_type == DT_SOCK)
 			n++;
 	closedir(dp);
 	return n;
