@@ -48,6 +48,13 @@ phys_line(const char *t, size_t len, size_t p, size_t *ce, size_t *nl)
 	return e + 1;
 }
 
+/* what ends an unfinished last line: a trailing CR only lacks its LF */
+static const char *
+finish_line(const char *t, size_t len, const char *eol)
+{
+	return len && t[len - 1] == '\r' ? "\n" : eol;
+}
+
 /* the newline to write: the first one in the text, else LF */
 static const char *
 text_eol(const char *t, size_t len)
@@ -520,10 +527,10 @@ place_new_lines(const struct virtuser *vt, const char *account, const char *line
 	if (find_section(vt, account, &m, &last)) {
 		at = vt->lines[last].end;
 		if (vt->lines[last].eol == 0)
-			strbuf_addstr(&ins, eol);
+			strbuf_addstr(&ins, finish_line(vt->text, at, eol));
 	} else {
 		if (vt->len && vt->text[vt->len - 1] != '\n')
-			strbuf_addstr(&ins, eol);
+			strbuf_addstr(&ins, finish_line(vt->text, vt->len, eol));
 		strbuf_addf(&ins, MARKER "%s%s", account, eol);
 	}
 	strbuf_addstr(&ins, lines);
@@ -631,7 +638,7 @@ mtadomains_add(const char *text, size_t len, const char *domain, struct strbuf *
 	if (mtadomains_has(text, len, domain))
 		return 0;
 	if (len && text[len - 1] != '\n')
-		strbuf_addstr(out, eol);
+		strbuf_addstr(out, finish_line(text, len, eol));
 	strbuf_addf(out, "%s%s", domain, eol);
 	return 1;
 }

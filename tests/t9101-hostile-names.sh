@@ -45,6 +45,8 @@ cat >cases <<EOF
 ^mush-start =	mush-start = ./Startmux;touch_$M	mush-start: './Startmux;touch_$M' is shell syntax; commands run without a shell (name a script instead)
 ^zone-file =	zone-file = /etc/bind/zones/db.%z;touch_$M	zone-file: '/etc/bind/zones/db.%z;touch_$M' is not a valid path
 ^admin =	admin = -oQ@x.test	admin: '-oQ@x.test' starts with '-'
+^domains = carol.test	domains = -carol.test	domains: '-carol.test' starts with '-'
+^mush-dir = tinymux/game	mush-dir = -rf/game	mush-dir: '-rf/game' starts with '-'
 ^journal =	journal = /root/lab/x y.db	journal: '/root/lab/x y.db' holds a blank (one value expected)
 ^web = dave.test	web = dave.test www.dave.test\$(touch_$M)	web: 'www.dave.test\$(touch_$M)' is not a valid domain name
 EOF
