@@ -48,4 +48,7 @@ void http_response_release(struct http_response *r);
 int smtp_send(const char *server, const char *from, const char *to,
     const char *message, struct strbuf *err);
 
+/* 1 when addr:port answers with an SMTP 220 greeting within a few seconds, else 0 */
+int smtp_greets(const char *addr, int port);
+
 #endif

@@ -275,6 +275,11 @@ switch_maps(struct step_ctx *ctx, int apply, int *pending)
 	/* the old host forwards only once the new one accepts */
 	if (plan_old_host(ctx, &old, &vt) < 0)
 		goto out;
+	if (apply && !ctx->dry_run && smtp_greets(cf->to->address, 25) != 1) {
+		step_error(ctx, "%s: the MTA does not answer on %s:25; %s keeps delivering locally",
+		    cf->to->name, cf->to->address, cf->from->name);
+		goto out;
+	}
 	if (apply || ctx->dry_run) {
 		if (commit_maps(ctx, cf->from, &old, vt.buf, NULL, &c2) < 0)
 			goto out;
