@@ -27,9 +27,11 @@ test_expect_success 'alice moves; the phase 2 steps see no outage' '
 '
 
 test_expect_success 'done.tidy: the reload takes the site away from every host' '
-	{ sleep 1; for i in $(seq 30); do fetch_code 192.0.2.10 alice.test / ; sleep 0.2; done \
-		>codes & } &&
+	rm -f fetch.stop &&
+	{ for i in $(seq 600); do test -e fetch.stop && break
+		fetch_code 192.0.2.10 alice.test / ; sleep 0.2; done >codes & } &&
 	lab client /ferry/ferry -c "$CONF" run --yes alice >run2.out 2>&1 &&
+	touch fetch.stop &&
 	wait &&
 	test_grep "^alice: done.tidy: done" run2.out &&
 	grep -v "^200 $" codes >bad &&
