@@ -19,7 +19,7 @@ test_expect_success 'the seed world, fresh (lab reset); alice prepared' '
 '
 
 # the sender: one message per tick via the MX (+ one to neko-base after
-# phase1.8) until the stop file exists or the bounds (600 messages, 150 s) hit;
+# phase1.8) until the stop file exists or the bounds (1500 messages, 360 s) hit;
 # prints "250 ID SERVER", "5xx ID SERVER CODE" and "retry ID SERVER WHY" lines
 cat >sender.py <<-\EOF
 import os, smtplib, socket, subprocess, sys, time
@@ -54,7 +54,7 @@ def send(n, via):
         time.sleep(0.5)
     print("gaveup", mid, flush=True)
 t0, n, tick = time.time(), 0, time.time()
-while n < 600 and time.time() - t0 < 150 and not os.path.exists(stop):
+while n < 1500 and time.time() - t0 < 360 and not os.path.exists(stop):
     n += 1
     send(n, "mx")
     if seen("alice: phase1.8: done"): send(n, "new")
