@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "text.h"
 #include "vhost.h"
 #include "vhost-priv.h"
 
@@ -293,21 +294,6 @@ walk_sections(struct vhost_file *vf)
 	return ret;
 }
 
-/* words are C strings: a NUL would hide the rest of its line from the editor */
-static int
-refuse_nul(const char *name, const char *text, size_t len)
-{
-	const char *z = memchr(text, '\0', len);
-	size_t i;
-	int line = 1;
-
-	if (z == NULL)
-		return 0;
-	for (i = 0; text + i < z; i++)
-		line += text[i] == '\n';
-	return error("%s:%d: NUL byte in the line", name, line);
-}
-
 int
 vhost_parse(struct vhost_file *vf, const char *name, const char *text, size_t len)
 {
@@ -315,7 +301,7 @@ vhost_parse(struct vhost_file *vf, const char *name, const char *text, size_t le
 	int phys = 0;
 
 	memset(vf, 0, sizeof(*vf));
-	if (refuse_nul(name, text, len) < 0)
+	if (text_refuse_nul(name, text, len) < 0)
 		return -1;
 	vf->name = xstrdup(name);
 	vf->text = xmalloc(len + 1);

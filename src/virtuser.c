@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "text.h"
 #include "virtuser.h"
 
 #define MARKER "# ferry: account "
@@ -115,21 +116,6 @@ read_entry(struct virtuser *vt, struct vu_line *l, size_t f, size_t ce)
 	return 0;
 }
 
-/* keys and values are C strings: a NUL would hide the rest of its line */
-static int
-refuse_nul(const char *name, const char *text, size_t len)
-{
-	const char *z = memchr(text, '\0', len);
-	size_t i;
-	int line = 1;
-
-	if (z == NULL)
-		return 0;
-	for (i = 0; text + i < z; i++)
-		line += text[i] == '\n';
-	return error("%s:%d: NUL byte in the line", name, line);
-}
-
 int
 virtuser_parse(struct virtuser *vt, const char *name, const char *text, size_t len)
 {
@@ -138,7 +124,7 @@ virtuser_parse(struct virtuser *vt, const char *name, const char *text, size_t l
 	struct vu_line *l;
 
 	memset(vt, 0, sizeof(*vt));
-	if (refuse_nul(name, text, len) < 0)
+	if (text_refuse_nul(name, text, len) < 0)
 		return -1;
 	vt->name = xstrdup(name);
 	vt->text = xmalloc(len + 1);
