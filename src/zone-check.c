@@ -6,6 +6,17 @@
 #include "zone-int.h"
 #include "log.h"
 
+/* the blank after the field at s, NULL at the last; an escaped blank
+   ("ns1\ x.test.") belongs to its name */
+static const char *
+field_end(const char *s)
+{
+	for (; *s && *s != ' '; s++)
+		if (*s == '\\' && s[1])
+			s++;
+	return *s ? s : NULL;
+}
+
 /* one line per record, what the check compares; the SOA serial left out */
 static char *
 rr_key(const struct zone_rr *rr, int mask_serial)
@@ -15,11 +26,12 @@ rr_key(const struct zone_rr *rr, int mask_serial)
 
 	strbuf_addf(&sb, "%s. %ld %s %s ", rr->owner, rr->ttl, rr->rclass, rr->type);
 	if (mask_serial && !strcmp(rr->type, "SOA")) {
-		const char *sp = strchr(rd, ' ');
-		const char *serial_end = sp ? strchr(sp + 1, ' ') : NULL;
+		const char *sp = field_end(rd);
+		const char *serial_end = sp ? field_end(sp + 1) : NULL;
 
-		sp = serial_end ? strchr(serial_end + 1, ' ') : NULL;
-		strbuf_add(&sb, rd, serial_end - rd);
+		sp = serial_end ? field_end(serial_end + 1) : NULL;
+		if (serial_end)
+			strbuf_add(&sb, rd, serial_end - rd);
 		strbuf_addstr(&sb, " *");
 		if (sp)
 			strbuf_addstr(&sb, sp);

@@ -546,6 +546,33 @@ test_only_planned_records(void)
 	strbuf_release(&err);
 }
 
+/* an escaped blank in the SOA's MNAME is part of the name, not a field
+   boundary: the serial bump is still seen as the only SOA change (fuzz) */
+static void
+test_escaped_blank_in_soa(void)
+{
+	static const char text[] = "$TTL 5\n"
+	    "@\tIN\tSOA\tns1.odd\\ name.alice.test. hostmaster.alice.test. (\n"
+	    "\t\t2026112501 300 30 86400 5 )\n"
+	    "\tIN\tNS\tns1.alice.test.\n"
+	    "www\tIN\tA\t192.0.2.10\n";
+	struct zone_change www = { .op = ZONE_SET_A, .name = "www.alice.test",
+	    .value = "192.0.2.20" };
+	struct zone_bump b = { 20261125, 0, 0, 0 };
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct zone z = ZONE_INIT;
+
+	CHECK_INT(zone_parse(&z, "db", "alice.test", text, sizeof text - 1, &err), 0);
+	CHECK_INT(zone_edit(&z, &www, 1, &b, &out, &err), 1);
+	CHECK(strstr(out.buf, "2026112502") != NULL);
+	CHECK(strstr(out.buf, "ns1.odd\\ name.alice.test.") != NULL);
+	CHECK_INT(zone_check_edit("db", "alice.test", text, sizeof text - 1, out.buf, out.len,
+	    &www, 1, &err), 0);
+	zone_release(&z);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
 static void
 test_style_of_new_lines(void)
 {
@@ -697,6 +724,7 @@ main(void)
 	test_serial_arithmetic();
 	test_batch_bumps_once();
 	test_only_planned_records();
+	test_escaped_blank_in_soa();
 	test_style_of_new_lines();
 	test_diff();
 	test_diff_of_an_edit();
