@@ -290,6 +290,19 @@ check_section_blocks(const char *blocks, size_t len)
 	return ret;
 }
 
+/* the text's last line ends in a backslash that continues it */
+static int
+ends_continued(const struct strbuf *sb)
+{
+	size_t n = sb->len;
+
+	if (n && sb->buf[n - 1] == '\n')
+		n--;
+	if (n && sb->buf[n - 1] == '\r')
+		n--;
+	return n && sb->buf[n - 1] == '\\';
+}
+
 int
 vhost_marked_append(const struct vhost_file *vf, const char *account, const char *blocks,
     size_t len, struct strbuf *out)
@@ -313,6 +326,10 @@ vhost_marked_append(const struct vhost_file *vf, const char *account, const char
 	} else {
 		vh_unchanged(vf, out);
 		if (vf->len && vf->text[vf->len - 1] != '\n')
+			strbuf_add(out, eol.buf, eol.len);
+		/* a last line continued by its backslash would swallow the marker:
+		   an empty line ends it, and Apache reads the same directive */
+		if (ends_continued(out))
 			strbuf_add(out, eol.buf, eol.len);
 		strbuf_add(out, sec.buf, sec.len);
 	}
