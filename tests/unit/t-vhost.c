@@ -270,6 +270,24 @@ test_marked(const struct vhost_file *vf)
 	strbuf_release(&again);
 }
 
+/* two redirects for the same user: taking it away takes both (fuzz) */
+static void
+test_unredirect_every_line(void)
+{
+	static const char text[] = "<VirtualHost *:80>\n    ServerName x.test\n"
+	    "    RedirectMatch 301 ^/~alice(/.*)?$ http://a.test/~alice$1\n"
+	    "    RedirectMatch 301 ^/~alice(/.*)?$ http://b.test/~alice$1\n"
+	    "</VirtualHost>\n";
+	struct vhost_file vf = VHOST_FILE_INIT;
+	struct strbuf out = STRBUF_INIT;
+
+	CHECK_INT(vhost_parse(&vf, "two.conf", text, sizeof text - 1), 0);
+	CHECK_INT(vhost_userdir_unredirect(&vf, 0, "alice", &out), 1);
+	CHECK_STR(out.buf, "<VirtualHost *:80>\n    ServerName x.test\n</VirtualHost>\n");
+	vhost_release(&vf);
+	strbuf_release(&out);
+}
+
 /* a file whose last line is continued by a backslash (fuzz): the appended
    section still stands on lines of its own */
 static void
@@ -405,6 +423,7 @@ main(void)
 	test_userdir(&vf);
 	test_marked(&vf);
 	test_marked_after_continuation(&vf);
+	test_unredirect_every_line();
 	test_apache(&vf);
 	vhost_release(&vf);
 	strbuf_release(&text);
