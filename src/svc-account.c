@@ -24,13 +24,18 @@ struct user_info {
 	char *gid_owner;	/* (new host) which group holds this gid already */
 };
 
-/* one round trip: passwd, shadow hash, groups, primary group, uid owner, gid owner */
+/*
+ * one round trip: passwd, shadow hash, groups, primary group, uid owner, gid
+ * owner; fields are cut by the shell (printf is a builtin: the hash is in
+ * no argument list): five programs fewer per read than with cut
+ */
 #define USER_READ \
-	"getent passwd \"$1\"; echo '--'; getent shadow \"$1\" | cut -d: -f2; echo '--'; " \
+	"p=$(getent passwd \"$1\"); [ -n \"$p\" ] && printf '%s\\n' \"$p\"; echo '--'; " \
+	"s=$(getent shadow \"$1\") && { s=${s#*:}; printf '%s\\n' \"${s%%:*}\"; }; echo '--'; " \
 	"id -Gn \"$1\" 2>/dev/null; echo '--'; " \
-	"g=$(getent passwd \"$1\" | cut -d: -f4); [ -n \"$g\" ] && getent group \"$g\"; echo '--'; " \
-	"[ -n \"$2\" ] && getent passwd \"$2\" | cut -d: -f1; echo '--'; " \
-	"[ -n \"$3\" ] && getent group \"$3\" | cut -d: -f1; "
+	"g=${p#*:*:*:}; g=${g%%:*}; [ -n \"$g\" ] && getent group \"$g\"; echo '--'; " \
+	"[ -n \"$2\" ] && o=$(getent passwd \"$2\") && printf '%s\\n' \"${o%%:*}\"; echo '--'; " \
+	"[ -n \"$3\" ] && o=$(getent group \"$3\") && printf '%s\\n' \"${o%%:*}\"; "
 static const char user_script[] = USER_READ "exit 0";
 
 static void
@@ -335,7 +340,7 @@ account_apply(struct step_ctx *ctx)
  * no telnet.
  */
 static const char verify_new_script[] = USER_READ "echo '--'; "
-	"s=$(getent passwd \"$1\" | cut -d: -f7); "
+	"s=${p##*:}; "
 	"grep -qx \"$s\" /etc/shells || { echo \"shell $s is not in /etc/shells\"; exit 1; }; "
 	"cfg=$(sshd -T -C \"user=$1,host=ferry,addr=$4\" 2>&1) || { echo \"sshd -T: $cfg\"; exit 1; }; "
 	"al=$(printf '%s\\n' \"$cfg\" | sed -n 's/^allowusers //p'); "
