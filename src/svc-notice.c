@@ -11,6 +11,7 @@
 
 #include "dns.h"
 #include "downtime.h"
+#include "files-track.h"
 #include "mail.h"
 #include "notice.h"
 #include "web.h"
@@ -168,6 +169,9 @@ tidy_apply(struct step_ctx *ctx)
 	    (dns_tidy_apply(ctx) < 0 || dns_tidy_verify(ctx) < 0))
 		return -1;
 	if (web_tidy_apply(ctx) < 0)
+		return -1;
+	/* no change watcher (phase1.presync's) left running on the old host */
+	if (track_stop(ctx) < 0)
 		return -1;
 	strbuf_addf(&body, "Hello,\n\nthe move of your account %s to %s is finished.\n"
 	    "You may change your files again.\n\nThanks,\n%s\n", ctx->a->name,
