@@ -21,6 +21,9 @@
 #define TRACK_EVENTS_MAX (48 << 20)
 /* directories passed on the wrapper's command line */
 #define TRACK_DIRS_MAX (64 << 10)
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define TRACK_HARDLINKS_S STR(TRACK_HARDLINKS)
 
 /*
  * $1 the account's directory, then the trees.  Replaces a watcher a killed
@@ -31,7 +34,7 @@ static const char start_script[] =
 	"d=$1; shift\n"
 	"command -v inotifywait >/dev/null 2>&1 || { echo 'no inotifywait on this host'; exit 3; }\n"
 	"umask 077; mkdir -p \"$d\" && chmod 700 \"$d\" || exit 1\n"
-	"ours() { [ -n \"$p\" ] && tr '\\0' '\\n' <\"/proc/$p/cmdline\" 2>/dev/null | grep -qxF -e \"$d/s\"; }\n"
+	"ours() { [ -n \"$p\" ] && { tr '\\0' '\\n' <\"/proc/$p/cmdline\"; } 2>/dev/null | grep -qxF -e \"$d/s\"; }\n"
 	"p=$(cat \"$d/pid\" 2>/dev/null)\n"
 	"if ours; then kill \"$p\"; i=0; while ours && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done; fi\n"
 	"rm -rf \"$d/s\" \"$d/events\" \"$d/err\" \"$d/pid\" && mkdir \"$d/s\" || exit 1\n"
@@ -56,7 +59,7 @@ static const char start_script[] =
 static const char finish_script[] =
 	"d=$1\n"
 	"p=$(cat \"$d/pid\" 2>/dev/null)\n"
-	"ours() { [ -n \"$p\" ] && tr '\\0' '\\n' <\"/proc/$p/cmdline\" 2>/dev/null | grep -qxF -e \"$d/s\"; }\n"
+	"ours() { [ -n \"$p\" ] && { tr '\\0' '\\n' <\"/proc/$p/cmdline\"; } 2>/dev/null | grep -qxF -e \"$d/s\"; }\n"
 	"fail() { echo \"$1\" >&2; ours && kill \"$p\"; rm -rf \"$d\"; exit 3; }\n"
 	"[ -n \"$p\" ] || fail 'no watcher (phase1.presync starts it)'\n"
 	"ours || fail 'the watcher had died'\n"
@@ -77,7 +80,7 @@ static const char stop_script[] =
 	"d=$1\n"
 	"[ -d \"$d\" ] || exit 0\n"
 	"p=$(cat \"$d/pid\" 2>/dev/null)\n"
-	"ours() { [ -n \"$p\" ] && tr '\\0' '\\n' <\"/proc/$p/cmdline\" 2>/dev/null | grep -qxF -e \"$d/s\"; }\n"
+	"ours() { [ -n \"$p\" ] && { tr '\\0' '\\n' <\"/proc/$p/cmdline\"; } 2>/dev/null | grep -qxF -e \"$d/s\"; }\n"
 	"if ours; then kill \"$p\"; i=0; while ours && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done\n"
 	"	ours && { echo 'the watcher did not stop'; exit 1; }; echo stopped; fi\n"
 	"rm -rf \"$d\"\n";
@@ -85,12 +88,19 @@ static const char stop_script[] =
 /*
  * $1 the number of directories that follow, then those, then rsync's argv:
  * stdin's list and every entry under each directory (find -print0) become
- * rsync's --files-from.  Run in the tree, so entries stay "./REL".
+ * rsync's --files-from.  Run in the tree, so entries stay "./REL".  A
+ * listed file with other names (hard links) ends it with TRACK_HARDLINKS:
+ * its other names may be on no list, and rsync -H links only what it sends.
  */
 static const char wrap_script[] =
 	"n=$1; shift\n"
-	"( k=$n; cat; while [ \"$k\" -gt 0 ]; do find \"$1\" -print0 2>/dev/null; shift; k=$((k - 1)); done ) |\n"
-	"{ while [ \"$n\" -gt 0 ]; do shift; n=$((n - 1)); done; exec \"$@\"; }\n";
+	"t=$(mktemp) || exit 1\n"
+	"( k=$n; cat; while [ \"$k\" -gt 0 ]; do find \"$1\" -print0 2>/dev/null; shift; k=$((k - 1)); done"
+	" ) >\"$t\" || { rm -f \"$t\"; exit 1; }\n"
+	"if xargs -0r sh -c 'find \"$@\" -maxdepth 0 -type f -links +1 2>/dev/null' sh <\"$t\" | grep -q .; then\n"
+	"	rm -f \"$t\"; exit " TRACK_HARDLINKS_S "; fi\n"
+	"while [ \"$n\" -gt 0 ]; do shift; n=$((n - 1)); done\n"
+	"exec <\"$t\"; rm -f \"$t\"; exec \"$@\"\n";
 
 static int
 untrusted(struct strbuf *why, const char *reason)
@@ -331,8 +341,12 @@ track_finish(struct step_ctx *ctx, struct track_root *roots, size_t n, struct st
 	c.argv = (const char *const *)argv.v;
 	rc = remote_run(ctx->f, ctx->f->cf->from, &c);
 	strbuf_rtrim(&c.err);
-	if (rc != 0)
-		strbuf_addstr(why, c.err.len ? c.err.buf : "the watcher's list is missing");
+	if (rc != 0) {
+		/* the script's own reason comes last, after what the watcher printed */
+		const char *nl = strrchr(c.err.buf, '\n');
+
+		strbuf_addstr(why, c.err.len ? (nl ? nl + 1 : c.err.buf) : "the watcher's list is missing");
+	}
 	else if (c.truncated)
 		strbuf_addstr(why, "the watcher's list was cut short");
 	else

@@ -55,8 +55,10 @@ int track_stop(struct step_ctx *ctx);
 /*
  * The old host's command for one tracked pass: r's list on stdin (into in),
  * r->dirs expanded with find, then exec rsync (argv with --files-from=-
- * --from0), run in r->path.
+ * --from0), run in r->path.  It exits TRACK_HARDLINKS, sending nothing,
+ * when a listed file has hard links: then only a full pass is right.
  */
+#define TRACK_HARDLINKS 97
 void track_wrap(struct strlist *out, struct strbuf *in, const struct track_root *r,
     const struct strlist *rsync);
 

@@ -174,7 +174,8 @@ rsync_progress(const char *buf, size_t len, void *arg)
 
 /*
  * runs argv (rsync, or files-track's wrapper around it) on the old host, in
- * dir with stdin in when given; 0 ok, -1 failed
+ * dir with stdin in when given; 0 ok, -1 failed, 1 the wrapper found hard
+ * links (nothing sent)
  */
 static int
 rsync_exec(struct step_ctx *ctx, const struct strlist *argv, const struct strbuf *in,
@@ -201,6 +202,10 @@ rsync_exec(struct step_ctx *ctx, const struct strlist *argv, const struct strbuf
 	st->bytes = stat_number(c.out.buf, "Total transferred file size");
 	st->entries = itemized_lines(c.out.buf);
 	/* a tracked list names the files deleted since: they "vanish" by design */
+	if (in && r == TRACK_HARDLINKS) {
+		child_release(&c);
+		return 1;
+	}
 	if (r == RSYNC_VANISHED && in == NULL)
 		warn("%s: %s: some files vanished during the pass (rsync exit 24)", ctx->a->name,
 		    ctx->def->id);
@@ -273,7 +278,10 @@ sync_roots(struct step_ctx *ctx, struct strlist *roots)
 	return web_docroots_outside_home(ctx, roots);
 }
 
-/* the final pass of only what the watcher saw change (roots[0] is the home) */
+/*
+ * the final pass of only what the watcher saw change (roots[0] is the home):
+ * 0 done, 1 a full pass is needed (hard links), -1 failed
+ */
 static int
 tracked_sync(struct step_ctx *ctx, const struct track_root *roots, size_t n,
     struct rsync_stats *sum)
@@ -332,8 +340,13 @@ final_tracked(struct step_ctx *ctx, struct rsync_stats *st, size_t *paths, struc
 	r = track_finish(ctx, roots, trees.n, why) == 0;
 	for (i = 0; r == 1 && i < trees.n; i++)
 		*paths += roots[i].list.n;
-	if (r == 1 && tracked_sync(ctx, roots, trees.n, st) < 0)
-		r = -1;
+	if (r == 1) {
+		int t = tracked_sync(ctx, roots, trees.n, st);
+
+		if (t == 1)
+			strbuf_addstr(why, "a changed file has hard links");
+		r = t < 0 ? -1 : t == 0;
+	}
 	track_roots_release(roots, trees.n);
 	free(roots);
 	strlist_clear(&trees);

@@ -122,7 +122,8 @@ touch(const char *path)
 
 /*
  * the wrapper with "tr \0 \n" for rsync: what rsync would read is the list
- * and then every entry under each new directory, names as they are
+ * and then every entry under each new directory, names as they are; none
+ * of it when a file there has hard links
  */
 static void
 test_wrap(void)
@@ -158,6 +159,15 @@ test_wrap(void)
 	c.in_len = in.len;
 	CHECK_INT(run_command(&c), 0);
 	CHECK_STR(c.out.buf, "./-new\n./-new\n./-new/deep\n./-new/deep/f 1\n./a\nargs: --files-from=-\n");
+	child_release(&c);
+	/* a second name for a file under a new directory: no list is safe */
+	CHECK_INT(link("-new/deep/f 1", "elsewhere"), 0);
+	c = (struct child)CHILD_INIT;
+	c.argv = (const char *const *)argv.v;
+	c.in = in.buf;
+	c.in_len = in.len;
+	CHECK_INT(run_command(&c), TRACK_HARDLINKS);
+	CHECK_STR(c.out.buf, "");
 	child_release(&c);
 	strbuf_addf(&path, "rm -rf -- '%s'", dir);
 	if (chdir("/") == 0) {
