@@ -112,6 +112,9 @@ freeze_apply(struct step_ctx *ctx)
 	    "until you hear from me again: changes made from now on may be lost.\n\n"
 	    "Thanks for your patience,\n%s\n", ctx->a->name, cf->from->name, cf->to->name,
 	    cf->admin);
+	/* else phase1.3's first command on the old host opens its ssh master
+	   inside the freeze window (a failure shows there) */
+	remote_connect(ctx->f, cf->from, NULL);
 	r = notice_send(ctx, "Your account is moving: please do not change files now", body.buf);
 	strbuf_release(&body);
 	if (r < 0)
