@@ -80,7 +80,7 @@ FUZZ_TIME ?= 1800
 build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h src/*.def)
 	@mkdir -p build/fuzz/obj
 	@echo "CC fuzz $<"
-	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O2 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build/fuzz/libferry.a: $(FUZZ_OBJ)
 	rm -f $@
@@ -88,7 +88,7 @@ build/fuzz/libferry.a: $(FUZZ_OBJ)
 
 build/fuzz/%: fuzz/%.c fuzz/fuzz.h build/fuzz/libferry.a
 	@echo "CC fuzz $<"
-	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< \
+	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O2 -g $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< \
 		build/fuzz/libferry.a $(LDFLAGS) $(LDLIBS)
 
 fuzz-build: $(FUZZ_BIN)
