@@ -38,6 +38,7 @@ static const char start_script[] =
 	"p=$(cat \"$d/pid\" 2>/dev/null)\n"
 	"if ours; then kill \"$p\"; i=0; while ours && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done; fi\n"
 	"rm -rf \"$d/s\" \"$d/events\" \"$d/err\" \"$d/pid\" && mkdir \"$d/s\" || exit 1\n"
+	"printf '%s\\n' \"$@\" >\"$d/roots\" || exit 1\n"
 	"setsid sh -c 'echo $$ >\"$1/pid\"; d=$1; shift; exec inotifywait -m -r"
 	" -e modify,attrib,close_write,move,create,delete,delete_self,move_self,unmount,q_overflow"
 	" --format \"%e %w%f%0\" --no-newline -o \"$d/events\" -- \"$d/s\" \"$@\"' sh \"$d\" \"$@\""
@@ -50,19 +51,22 @@ static const char start_script[] =
 	"done\n";
 
 /*
- * $1 the account's directory.  A sentinel created in the watched $d/s must
+ * $1 the account's directory, then the trees to list (each one watched
+ * since presync, or no list is complete).  A sentinel created in the watched $d/s must
  * appear in the events file: one inotify queue is read in order, so every
  * change made before it is written too.  Then the watcher stops and the
  * events go to stdout; exit 3 and a reason last on stderr when they cannot
  * be trusted.  Inside the freeze: few programs started, no fixed sleeps.
  */
 static const char finish_script[] =
-	"d=$1; p=\n"
+	"d=$1; shift; p=\n"
 	"read -r p <\"$d/pid\" 2>/dev/null\n"
 	"ours() { [ -n \"$p\" ] && grep -qaF -e \"$d/s\" \"/proc/$p/cmdline\" 2>/dev/null; }\n"
 	"fail() { echo \"$1\" >&2; ours && kill \"$p\"; rm -rf \"$d\"; exit 3; }\n"
 	"[ -n \"$p\" ] || fail 'no watcher (phase1.presync starts it)'\n"
 	"ours || fail 'the watcher had died'\n"
+	"[ -r \"$d/roots\" ] && ! printf '%s\\n' \"$@\" | grep -qvxF -f \"$d/roots\" ||"
+	" fail 'a tree was not watched since presync'\n"
 	"t=$(mktemp \"$d/s/ferry-XXXXXXXX\") || fail 'no sentinel'\n"
 	"i=0\n"
 	"until grep -qaF -e \"$t\" \"$d/events\"; do\n"
@@ -327,6 +331,7 @@ track_finish(struct step_ctx *ctx, struct track_root *roots, size_t n, struct st
 	struct strlist argv = STRLIST_INIT;
 	struct strbuf dir = STRBUF_INIT;
 	struct child c = CHILD_INIT;
+	size_t i, k, bytes = 0;
 	int rc;
 
 	track_dir(&dir, ctx->a);
@@ -335,6 +340,8 @@ track_finish(struct step_ctx *ctx, struct track_root *roots, size_t n, struct st
 	strlist_push(&argv, finish_script);
 	strlist_push(&argv, "sh");
 	strlist_push(&argv, dir.buf);
+	for (i = 0; i < n; i++)
+		strlist_push(&argv, roots[i].path);
 	c.out_cap = TRACK_EVENTS_MAX;
 	c.argv = (const char *const *)argv.v;
 	rc = remote_run(ctx->f, ctx->f->cf->from, &c);
@@ -352,15 +359,11 @@ track_finish(struct step_ctx *ctx, struct track_root *roots, size_t n, struct st
 	child_release(&c);
 	strlist_clear(&argv);
 	strbuf_release(&dir);
-	if (rc == 0 && n > 0) {
-		size_t i, bytes = 0;
-
-		for (i = 0; i < n; i++)
-			for (size_t k = 0; k < roots[i].dirs.n; k++)
-				bytes += strlen(roots[i].dirs.v[k]) + 1;
-		if (bytes > TRACK_DIRS_MAX)
-			return untrusted(why, "too many new directories") < 0;
-	}
+	for (i = 0; rc == 0 && i < n; i++)
+		for (k = 0; k < roots[i].dirs.n; k++)
+			bytes += strlen(roots[i].dirs.v[k]) + 1;
+	if (rc == 0 && bytes > TRACK_DIRS_MAX)
+		return untrusted(why, "too many new directories") < 0;
 	return rc == 0 ? 0 : 1;
 }
 

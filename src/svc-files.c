@@ -201,11 +201,11 @@ rsync_exec(struct step_ctx *ctx, const struct strlist *argv, const struct strbuf
 	st->files = stat_number(c.out.buf, "Number of regular files transferred");
 	st->bytes = stat_number(c.out.buf, "Total transferred file size");
 	st->entries = itemized_lines(c.out.buf);
-	/* a tracked list names the files deleted since: they "vanish" by design */
 	if (in && r == TRACK_HARDLINKS) {
 		child_release(&c);
 		return 1;
 	}
+	/* a tracked list names the files deleted since: they "vanish" by design */
 	if (r == RSYNC_VANISHED && in == NULL)
 		warn("%s: %s: some files vanished during the pass (rsync exit 24)", ctx->a->name,
 		    ctx->def->id);

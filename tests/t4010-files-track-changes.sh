@@ -4,9 +4,9 @@
 # DocumentRoot outside it, changed during and after the passes (writes,
 # creations, deletions, renames, chmods, a new tree, hostile names, links),
 # end up identical on both hosts.  Then the fallbacks: carol's watcher killed,
-# alice's queue overflowed (the watcher stopped while 18,000 events pile up):
-# a full pass, the same identical trees.  No watcher is left afterwards, and
-# a rollback stops one.  Starts with a reset.
+# alice's queue overflowed (the watcher stopped while 18,000 events pile up),
+# a tree not watched, a hard link: a full pass, the same identical trees.  No
+# watcher is left afterwards, and a rollback stops one.  Starts with a reset.
 . "$(dirname "$0")/lib.sh"
 require_lab
 
@@ -102,6 +102,15 @@ test_expect_success 'a rollback of phase 1 stops the watcher presync started' '
 	ferry_client -q rollback --to prep carol &&
 	test "$(watchers)" = 0 &&
 	! lab charon test -e /var/lib/ferry/track/carol
+'
+
+test_expect_success 'a tree the watcher never watched (a DocumentRoot added since): the full pass' '
+	ferry_client -q run --yes --step phase1.presync carol &&
+	lab charon sh -c ": >/var/lib/ferry/track/carol/roots" &&
+	ferry_client -q run --yes --step phase1.3 carol &&
+	detail carol phase1.3 | grep -q "(full: a tree was not watched since presync)\"$" &&
+	test "$(watchers)" = 0 &&
+	ferry_client -q rollback --to prep carol
 '
 
 test_expect_success 'a hard link made after presync: the full pass, named so, keeps the link' '
