@@ -614,7 +614,7 @@ raw_word_is(const char *t, const struct span *w, const char *name)
 		if (to > from && t[to - 1] == t[w->from])
 			to--;
 		else	/* unclosed: the line's trailing blanks are not in the word */
-			while (to > from && vh_is_blank(t[to - 1]))
+			while (to > from && vh_is_space(t[to - 1]))
 				to--;
 	}
 	if (to - from != strlen(name))

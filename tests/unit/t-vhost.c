@@ -293,7 +293,7 @@ static void
 test_remove_alias_unclosed_quote(void)
 {
 	static const char text[] = "<VirtualHost *:80>\n    ServerName x.test\n"
-	    "    ServerAlias a.test \"b.test \n</VirtualHost>\n";
+	    "    ServerAlias a.test \"b.test \v\n</VirtualHost>\n";
 	struct vhost_file vf = VHOST_FILE_INIT, nv = VHOST_FILE_INIT;
 	struct strbuf out = STRBUF_INIT;
 
