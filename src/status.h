@@ -22,6 +22,7 @@ struct step_view {
 	const struct step_def *def;
 	struct step_record rec;	/* the journal's row; else the config's skip; else pending */
 	double gate;		/* waiting: when the gate opens, 0 if unknown */
+	int lent;		/* rec's strings are the journal's (journal_step_peek) */
 };
 
 /* the steps that apply to a, in checklist order; j may be NULL (all pending) */
