@@ -114,7 +114,8 @@ account_services(struct pctx *p, const struct section *s)
 		if (!(a->services & svc_needs[i].svc))
 			continue;
 		strbuf_reset(&why);
-		strbuf_addf(&why, "services has %s", svc_needs[i].name);
+		strbuf_addstr(&why, "services has ");
+		strbuf_addstr(&why, svc_needs[i].name);
 		check_keys_needed(p, s, svc_needs[i].keys, why.buf);
 	}
 	strbuf_release(&why);

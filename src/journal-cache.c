@@ -20,6 +20,7 @@
 
 struct jstep {
 	const char *step;
+	size_t hash;		/* name_hash(step): most rows compared are not it */
 	size_t next;		/* 1 + index of the account's next row, 0 last */
 	struct step_record rec;	/* detail and error point into the arena */
 };
@@ -189,7 +190,8 @@ load_steps(struct journal *j, struct jcache *c)
 		a = row_acct(c, st, 0);
 		s->step = arena_col(c, st, 1);
 		if (s->step == NULL)
-			s->step = "";
+			s->step = c->empty;
+		s->hash = name_hash(s->step);
 		if (step_state_parse((const char *)sqlite3_column_text(st, 2), &s->rec.state) < 0)
 			warn("%s: %s: %s: unknown state in the journal", j->path,
 			    c->accts[a].name, s->step);
@@ -335,10 +337,13 @@ static const struct jstep *
 cached_step(struct jcache *c, const char *account, const char *step)
 {
 	const struct jacct *a = acct_find(c, account);
-	size_t ix;
+	size_t ix, h;
 
-	for (ix = a ? a->first : 0; ix; ix = c->steps[ix - 1].next)
-		if (strcmp(c->steps[ix - 1].step, step) == 0)
+	if (a == NULL)
+		return NULL;
+	h = name_hash(step);
+	for (ix = a->first; ix; ix = c->steps[ix - 1].next)
+		if (c->steps[ix - 1].hash == h && strcmp(c->steps[ix - 1].step, step) == 0)
 			return &c->steps[ix - 1];
 	return NULL;
 }
