@@ -52,6 +52,7 @@ struct jcache {
 	size_t n_slots;		/* a power of two */
 	struct jacct *last;	/* the account asked last */
 	struct jev *ev;		/* grouped by account; each group by at, id */
+	struct journal_event *evs;	/* ev's events alone, in the same order: lent */
 	size_t n_ev;
 	int have_ev;		/* events read (on the first question: plan asks none) */
 	struct jcache_block *arena;
@@ -244,6 +245,9 @@ group_events(struct jcache *c)
 		if (k < c->accts[i].ev_n)	/* rows come in id order: mostly sorted already */
 			qsort(run, c->accts[i].ev_n, sizeof *run, cmp_jev);
 	}
+	c->evs = xreallocarray(NULL, c->n_ev, sizeof *c->evs);
+	for (i = 0; i < c->n_ev; i++)
+		c->evs[i] = g[i].e;
 }
 
 static int
@@ -297,6 +301,7 @@ jcache_drop(struct journal *j)
 		j->retired = b;
 	}
 	free(c->ev);
+	free(c->evs);
 	free(c->steps);
 	free(c->accts);
 	free(c->slot);
@@ -378,14 +383,12 @@ jcache_step_get(struct journal *j, const char *account, const char *step,
 	return 1;
 }
 
-/* 1 answered from memory, 0 no copy held */
 int
-jcache_events(struct journal *j, const char *account, struct journal_event **out,
-    size_t *n)
+journal_events_peek(struct journal *j, const char *account,
+    const struct journal_event **out, size_t *n)
 {
-	struct jcache *c = j->cache;
+	struct jcache *c = j ? j->cache : NULL;
 	const struct jacct *a;
-	size_t i;
 
 	if (c == NULL)
 		return 0;
@@ -398,14 +401,26 @@ jcache_events(struct journal *j, const char *account, struct journal_event **out
 	}
 	a = acct_find(c, account);
 	*n = a ? a->ev_n : 0;
+	*out = *n ? c->evs + a->ev_lo : NULL;
+	return 1;
+}
+
+/* 1 answered from memory, 0 no copy held */
+int
+jcache_events(struct journal *j, const char *account, struct journal_event **out,
+    size_t *n)
+{
+	const struct journal_event *lent;
+	size_t i;
+
+	if (!journal_events_peek(j, account, &lent, n))
+		return 0;
 	*out = *n ? xcalloc(*n, sizeof **out) : NULL;
 	for (i = 0; i < *n; i++) {
-		const struct journal_event *e = &c->ev[a->ev_lo + i].e;
-
-		(*out)[i].step = e->step ? xstrdup(e->step) : NULL;
-		(*out)[i].kind = xstrdup(e->kind ? e->kind : "");
-		(*out)[i].at = e->at;
-		(*out)[i].detail = xstrdup(e->detail ? e->detail : "");
+		(*out)[i].step = lent[i].step ? xstrdup(lent[i].step) : NULL;
+		(*out)[i].kind = xstrdup(lent[i].kind ? lent[i].kind : "");
+		(*out)[i].at = lent[i].at;
+		(*out)[i].detail = xstrdup(lent[i].detail ? lent[i].detail : "");
 	}
 	return 1;
 }

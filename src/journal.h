@@ -125,6 +125,9 @@ int journal_preload(struct journal *j);
  */
 int journal_step_peek(struct journal *j, const char *account, const char *step,
     struct step_record *out);
+/* journal_events() from the preloaded copy, lent until the next write: 1, or 0 no copy */
+int journal_events_peek(struct journal *j, const char *account,
+    const struct journal_event **out, size_t *n);
 
 double now_seconds(void);	/* wall clock, sub-second */
 void format_time_iso(char *buf, size_t n, double t);	/* 2026-11-24T18:00:00Z; "" for t <= 0 */
