@@ -45,8 +45,9 @@ valid_label(const char *s, size_t n)
 
 	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
 		return 0;
-	for (i = 0; i < n; i++)
-		if (!strchr(ALNUM "-", s[i]) || s[i] == '\0')
+	for (i = 0; i < n; i++)	/* by range, not strchr: 10,000 accounts' names at each start */
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return 0;
 	return 1;
 }
