@@ -13,6 +13,7 @@
 
 #include "diff.h"
 #include "edit.h"
+#include "merge.h"
 #include "fault.h"
 
 /* writes stdin to FILE.ferry-new with FILE's owner and mode when it exists */
@@ -279,10 +280,40 @@ edit_reload_owed(struct step_ctx *ctx, const struct host *h, const char *what)
 	return r;
 }
 
+/*
+ * The bytes that put this step's change back out of path: the old bytes
+ * when no later edit was journaled, else the live text with only this
+ * step's change taken out, so another account's later edit stays.
+ */
+static int
+undo_text(struct step_ctx *ctx, const struct host *h, const struct file_edit *e,
+    const struct backup *b, struct strbuf *text)
+{
+	struct backup later;
+	int r;
+
+	r = journal_backup_next(ctx->f->j, ctx->a->name, ctx->def->id, h->name, e->path, &later);
+	if (r == 0)
+		strbuf_add(text, b->data.buf, b->data.len);
+	if (r == 1) {
+		r = merge_undo(&e->old, &later.data, &b->data, text);
+		if (r == 1)
+			r = step_error(ctx, "%s:%s: %s's %s edited it after this step, and this "
+			    "step's change cannot be taken out around that edit: roll %s back "
+			    "first", h->name, e->path, later.account, later.step, later.account);
+		else if (r == 0)
+			info("%s: %s: %s:%s: this step's change taken out, %s's later edit kept",
+			    ctx->a->name, ctx->def->id, h->name, e->path, later.account);
+	}
+	backup_release(&later);
+	return r < 0 ? -1 : 0;
+}
+
 int
 edit_restore(struct step_ctx *ctx, const struct host *h, const char *path,
     enum edit_check mode, const struct strlist *check, const struct expand *ex)
 {
+	struct strbuf text = STRBUF_INIT;
 	struct backup b;
 	struct file_edit e;
 	int r;
@@ -295,9 +326,12 @@ edit_restore(struct step_ctx *ctx, const struct host *h, const char *path,
 		backup_release(&b);
 		return -1;
 	}
-	r = edit_commit(ctx, &e, b.data.buf, mode, check, ex);
+	r = undo_text(ctx, h, &e, &b, &text);
+	if (r == 0)
+		r = edit_commit(ctx, &e, text.buf, mode, check, ex);
 	edit_release(&e);
 	backup_release(&b);
+	strbuf_release(&text);
 	return r;
 }
 

@@ -206,6 +206,31 @@ journal_backup_get(struct journal *j, const char *account, const char *step,
 }
 
 int
+journal_backup_next(struct journal *j, const char *account, const char *step,
+    const char *host, const char *path, struct backup *out)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	memset(out, 0, sizeof *out);
+	strbuf_init(&out->data);
+	st = jdb_prep(j, "SELECT data, existed, mode, uid, gid, sha256, account, step"
+	    " FROM backups WHERE host = ?1 AND path = ?2 AND id > (SELECT min(id) FROM backups"
+	    "  WHERE account = ?3 AND step = ?4 AND host = ?1 AND path = ?2)"
+	    " AND NOT (account = ?3 AND step = ?4)"
+	    " ORDER BY id LIMIT 1", "tttt", host, path, account, step);
+	if ((r = jdb_row(j, st, "read backup")) != 1)
+		return r;
+	out->host = xstrdup(host);
+	out->path = xstrdup(path);
+	out->account = jdb_column_str(st, 6);
+	out->step = jdb_column_str(st, 7);
+	r = read_backup(j, st, out);
+	sqlite3_finalize(st);
+	return r < 0 ? -1 : 1;
+}
+
+int
 journal_backup_drop(struct journal *j, const char *account, const char *step)
 {
 	return jdb_done(j, jdb_prep(j, "DELETE FROM backups WHERE account = ? AND step = ?",
@@ -217,7 +242,9 @@ backup_release(struct backup *b)
 {
 	free(b->host);
 	free(b->path);
-	b->host = b->path = NULL;
+	free(b->account);
+	free(b->step);
+	b->host = b->path = b->account = b->step = NULL;
 	strbuf_release(&b->data);
 }
 

@@ -93,11 +93,16 @@ struct backup {
 	int existed;
 	unsigned mode, uid, gid;
 	char sha256[65];
+	char *account, *step;	/* who took it: set by journal_backup_next */
 };
 int journal_backup_put(struct journal *j, const char *account, const char *step,
     const struct backup *b);
 /* the first backup this step took of host:path: 1 found, 0 not, -1 error */
 int journal_backup_get(struct journal *j, const char *account, const char *step,
+    const char *host, const char *path, struct backup *out);
+/* the first backup of host:path that any account took after this step's
+   own (its bytes are what this step left there): 1 found, 0 not, -1 error */
+int journal_backup_next(struct journal *j, const char *account, const char *step,
     const char *host, const char *path, struct backup *out);
 void backup_release(struct backup *b);
 

@@ -103,16 +103,17 @@ is_status_word(const char *s)
 	    !strcasecmp(s, "temp") || !strcasecmp(s, "seeother") || !strcasecmp(s, "gone");
 }
 
-/* the child RedirectMatch line for pattern (0: none); *same when it sends 301 to url */
+/* the first child RedirectMatch line for pattern from line from on (0: none);
+   *same when it sends 301 to url */
 static size_t
-find_redirect(const struct vhost_file *vf, const struct vhost_block *b, const char *pattern,
-    const char *url, int *same)
+find_redirect(const struct vhost_file *vf, const struct vhost_block *b, size_t from,
+    const char *pattern, const char *url, int *same)
 {
 	struct strlist w = STRLIST_INIT;
 	size_t j, k, found = 0;
 
 	*same = 0;
-	for (j = b->open + 1; j < b->close && !found; j++) {
+	for (j = from; j < b->close && !found; j++) {
 		if (!vh_is_child(vf, b, j) || !vh_is_directive(&vf->lines[j], "RedirectMatch"))
 			continue;
 		vh_split_words(vf->lines[j].text, &w);
@@ -152,7 +153,7 @@ put_redirect(const struct vhost_file *vf, const struct vhost_block *b, const cha
 	int same;
 
 	strbuf_addf(&d, "RedirectMatch 301 %s %s", pattern, url);
-	j = find_redirect(vf, b, pattern, url, &same);
+	j = find_redirect(vf, b, b->open + 1, pattern, url, &same);
 	if (j && same) {
 		strbuf_release(&d);
 		return vh_unchanged(vf, out);
@@ -197,7 +198,7 @@ vhost_has_userdir_redirect(const struct vhost_file *vf, size_t i, const char *us
 	int same = 0;
 
 	if (!vh_bad_block(vf, i) && redirect_words(user, target, &pattern, &url) == 0)
-		find_redirect(vf, &vf->blocks[i], pattern.buf, url.buf, &same);
+		find_redirect(vf, &vf->blocks[i], vf->blocks[i].open + 1, pattern.buf, url.buf, &same);
 	strbuf_release(&pattern);
 	strbuf_release(&url);
 	return same;
@@ -208,17 +209,26 @@ vhost_userdir_unredirect(const struct vhost_file *vf, size_t i, const char *user
     struct strbuf *out)
 {
 	struct strbuf pattern = STRBUF_INIT;
-	size_t j;
+	size_t j, at = 0;
 	int same;
 
 	if (vh_bad_block(vf, i) || vh_bad_word("user", user))
 		return -1;
 	userdir_pattern(user, &pattern);
-	j = find_redirect(vf, &vf->blocks[i], pattern.buf, "", &same);
-	strbuf_release(&pattern);
-	if (!j)
+	j = find_redirect(vf, &vf->blocks[i], vf->blocks[i].open + 1, pattern.buf, "", &same);
+	if (!j) {
+		strbuf_release(&pattern);
 		return vh_unchanged(vf, out);
-	vh_splice(vf, vf->lines[j].start, vf->lines[j].end, "", 0, out);
+	}
+	/* every one of them: a second line would redirect the user still */
+	strbuf_reset(out);
+	while (j) {
+		strbuf_add(out, vf->text + at, vf->lines[j].start - at);
+		at = vf->lines[j].end;
+		j = find_redirect(vf, &vf->blocks[i], j + 1, pattern.buf, "", &same);
+	}
+	strbuf_add(out, vf->text + at, vf->len - at);
+	strbuf_release(&pattern);
 	return 1;
 }
 
@@ -290,6 +300,19 @@ check_section_blocks(const char *blocks, size_t len)
 	return ret;
 }
 
+/* the text's last line ends in a backslash that continues it */
+static int
+ends_continued(const struct strbuf *sb)
+{
+	size_t n = sb->len;
+
+	if (n && sb->buf[n - 1] == '\n')
+		n--;
+	if (n && sb->buf[n - 1] == '\r')
+		n--;
+	return n && sb->buf[n - 1] == '\\';
+}
+
 int
 vhost_marked_append(const struct vhost_file *vf, const char *account, const char *blocks,
     size_t len, struct strbuf *out)
@@ -313,6 +336,10 @@ vhost_marked_append(const struct vhost_file *vf, const char *account, const char
 	} else {
 		vh_unchanged(vf, out);
 		if (vf->len && vf->text[vf->len - 1] != '\n')
+			strbuf_add(out, eol.buf, eol.len);
+		/* a last line continued by its backslash would swallow the marker:
+		   an empty line ends it, and Apache reads the same directive */
+		if (ends_continued(out))
 			strbuf_add(out, eol.buf, eol.len);
 		strbuf_add(out, sec.buf, sec.len);
 	}

@@ -11,7 +11,7 @@
  * Edits write the whole new text to out (reset first) and return 1 when it
  * changed, 0 when it already was as asked (out holds the same bytes), -1 on
  * error (printed).  Lines ferry appends follow a "# ferry: account NAME"
- * line; rollback restores the journal's bytes, so no other undo is needed.
+ * line; rollback takes the step's change back out (edit.c, merge.c).
  */
 #ifndef FERRY_VIRTUSER_H
 #define FERRY_VIRTUSER_H

@@ -469,6 +469,12 @@ apply_matching(const struct zone *z, const struct prep *p, struct edits *e, stru
 			strbuf_addf(err, "%s: two changes touch the same text", z->label);
 			return -1;
 		}
+		if (p->c->op == ZONE_SET_TTL && p->c->ttl == ZONE_TTL_DEFAULT && rr->has_ttl &&
+		    !rr->under_dollar_ttl) {
+			strbuf_addf(err, "%s:%d: %s %s has no $TTL to fall back to", z->label,
+			    rr->line, p->name, p->type);
+			return -1;
+		}
 		if (p->c->op == ZONE_DEL)
 			del_record(z, i, e);
 		else {

@@ -366,6 +366,7 @@ static void
 rr_effective_ttl(struct zparse *p, struct zone_rr *rr)
 {
 	rr->has_ttl = rr->ttl_tok.len != 0;
+	rr->under_dollar_ttl = p->default_ttl >= 0;
 	if (rr->has_ttl) {
 		rr->ttl = zone_parse_ttl(p->z->text + rr->ttl_tok.off, rr->ttl_tok.len);
 		p->last_ttl = rr->ttl;

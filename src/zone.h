@@ -30,6 +30,7 @@ struct zone_rr {
 	long ttl;			/* effective TTL in seconds */
 	int has_ttl;			/* an explicit TTL field is written */
 	int ttl_inherited;		/* no field, no $TTL: the previous record's */
+	int under_dollar_ttl;		/* a $TTL is in effect at the record */
 	int line, end_line;		/* 1-based; a parenthesised record spans lines */
 	size_t start, end;		/* its lines, final newline included */
 	char *origin;			/* $ORIGIN in effect (for writing names) */

@@ -230,6 +230,24 @@ test_backups(struct journal *j)
 	backup_release(&got);
 	CHECK_INT(journal_backup_get(j, "alice", "phase1.8", "neko-base", b.path, &got), 0);
 	backup_release(&got);
+	/* the edit another account made after this step's, for a merging undo */
+	CHECK_INT(journal_backup_next(j, "alice", "phase1.8", "charon", b.path, &got), 0);
+	backup_release(&got);
+	strbuf_reset(&b.data);
+	strbuf_addstr(&b.data, "what alice left");
+	b.host = "neko-base";
+	CHECK_INT(journal_backup_put(j, "dave", "phase1.8", &b), 0);
+	b.host = "charon";
+	CHECK_INT(journal_backup_put(j, "dave", "phase1.8", &b), 0);
+	CHECK_INT(journal_backup_next(j, "alice", "phase1.8", "charon", b.path, &got), 1);
+	CHECK_STR(got.account, "dave");
+	CHECK_STR(got.step, "phase1.8");
+	CHECK_STR(got.data.buf, "what alice left");
+	backup_release(&got);
+	CHECK_INT(journal_backup_next(j, "dave", "phase1.8", "charon", b.path, &got), 0);
+	backup_release(&got);
+	CHECK_INT(journal_backup_next(j, "carol", "phase1.8", "charon", b.path, &got), 0);
+	backup_release(&got);
 	b.path = "/etc/shadow";
 	CHECK_INT(journal_backup_put(j, "alice", "prep.1", &b), -1);
 	strbuf_release(&b.data);

@@ -270,6 +270,47 @@ test_marked(const struct vhost_file *vf)
 	strbuf_release(&again);
 }
 
+/* two redirects for the same user: taking it away takes both (fuzz) */
+static void
+test_unredirect_every_line(void)
+{
+	static const char text[] = "<VirtualHost *:80>\n    ServerName x.test\n"
+	    "    RedirectMatch 301 ^/~alice(/.*)?$ http://a.test/~alice$1\n"
+	    "    RedirectMatch 301 ^/~alice(/.*)?$ http://b.test/~alice$1\n"
+	    "</VirtualHost>\n";
+	struct vhost_file vf = VHOST_FILE_INIT;
+	struct strbuf out = STRBUF_INIT;
+
+	CHECK_INT(vhost_parse(&vf, "two.conf", text, sizeof text - 1), 0);
+	CHECK_INT(vhost_userdir_unredirect(&vf, 0, "alice", &out), 1);
+	CHECK_STR(out.buf, "<VirtualHost *:80>\n    ServerName x.test\n</VirtualHost>\n");
+	vhost_release(&vf);
+	strbuf_release(&out);
+}
+
+/* a file whose last line is continued by a backslash (fuzz): the appended
+   section still stands on lines of its own */
+static void
+test_marked_after_continuation(const struct vhost_file *vf)
+{
+	static const char text[] = "Listen 80\nServerAdmin root@x.test \\\n";
+	struct vhost_file cf = VHOST_FILE_INIT, mf = VHOST_FILE_INIT;
+	struct strbuf blocks = STRBUF_INIT, out = STRBUF_INIT;
+	size_t s, e;
+
+	vhost_block_text(vf, 1, &blocks);
+	CHECK_INT(vhost_parse(&cf, "cont.conf", text, sizeof text - 1), 0);
+	CHECK_INT(vhost_marked_append(&cf, "alice", blocks.buf, blocks.len, &out), 1);
+	CHECK(!strncmp(out.buf, text, sizeof text - 1) && out.buf[sizeof text - 1] == '\n');
+	CHECK_INT(vhost_parse(&mf, "out", out.buf, out.len), 0);
+	CHECK_INT(mf.nblocks, 1);
+	CHECK_INT(vhost_marked_find(&mf, "alice", &s, &e), 1);
+	vhost_release(&cf);
+	vhost_release(&mf);
+	strbuf_release(&blocks);
+	strbuf_release(&out);
+}
+
 /* the vhost file after every old-host edit, and the new host's file */
 static void
 edited_files(const struct vhost_file *vf, struct strbuf *old, struct strbuf *new)
@@ -381,6 +422,8 @@ main(void)
 	test_proxy(&vf);
 	test_userdir(&vf);
 	test_marked(&vf);
+	test_marked_after_continuation(&vf);
+	test_unredirect_every_line();
 	test_apache(&vf);
 	vhost_release(&vf);
 	strbuf_release(&text);

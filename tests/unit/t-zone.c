@@ -573,6 +573,27 @@ test_escaped_blank_in_soa(void)
 	strbuf_release(&err);
 }
 
+/* no $TTL: a TTL field cannot be dropped for the default (fuzz) */
+static void
+test_default_ttl_needs_dollar_ttl(void)
+{
+	static const char text[] = "@ 300 IN SOA ns1.alice.test. h.alice.test. 1 300 30 86400 5\n"
+	    "\t300 IN NS ns1.alice.test.\n"
+	    "www 300 IN A 192.0.2.10\n"
+	    "\tIN A 192.0.2.11\n";
+	struct zone_change c = { .op = ZONE_SET_TTL, .name = "www.alice.test", .type = "A",
+	    .ttl = ZONE_TTL_DEFAULT, .old = "192.0.2.10" };
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct zone z = ZONE_INIT;
+
+	CHECK_INT(zone_parse(&z, "db", "alice.test", text, sizeof text - 1, &err), 0);
+	CHECK_INT(zone_edit(&z, &c, 1, NULL, &out, &err), -1);
+	CHECK(strstr(err.buf, "db:3: www.alice.test A has no $TTL to fall back to") != NULL);
+	zone_release(&z);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
 static void
 test_style_of_new_lines(void)
 {
@@ -725,6 +746,7 @@ main(void)
 	test_batch_bumps_once();
 	test_only_planned_records();
 	test_escaped_blank_in_soa();
+	test_default_ttl_needs_dollar_ttl();
 	test_style_of_new_lines();
 	test_diff();
 	test_diff_of_an_edit();
