@@ -56,6 +56,13 @@ static const struct upgrade {
 	  "  uid INTEGER NOT NULL, gid INTEGER NOT NULL, sha256 TEXT NOT NULL,"
 	  "  at REAL NOT NULL);"
 	  "CREATE INDEX backups_by_step ON backups (account, step, host, path);" },
+	/* queued edits of one shared file, folded into one edit (journal-queue.c) */
+	{ 2,
+	  "CREATE TABLE edit_queue (id INTEGER PRIMARY KEY, file TEXT NOT NULL,"
+	  "  account TEXT NOT NULL, step TEXT NOT NULL, pid INTEGER NOT NULL,"
+	  "  payload TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'queued',"
+	  "  result TEXT NOT NULL DEFAULT '', at REAL NOT NULL, done_at REAL);"
+	  "CREATE INDEX edit_queue_by_file ON edit_queue (file, state);" },
 };
 #define SCHEMA_VERSION	(upgrades[sizeof upgrades / sizeof upgrades[0] - 1].to)
 
