@@ -213,9 +213,9 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 	zone_batch_queue(ctx, &b, file.buf, cs, n);	/* before the lock: see dns-batch.c */
 	if (dns_load_zone(ctx, zone, &e, &z) < 0)
 		goto done;
-	zone_batch_gather(ctx, &b, cs, n);
 	bump.today = today_utc();
 	bump.have_served = highest_served(ctx, zone, &bump.highest_served);
+	zone_batch_gather(ctx, &b, cs, n);	/* last before the edit: the most requests queued */
 	if ((applied = edit_zone(ctx, &z, &b, n, &bump, &out)) < 0)
 		goto done;
 	if (ctx->dry_run) {
