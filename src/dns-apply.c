@@ -163,13 +163,12 @@ first_of_zone(const struct change_set *s, size_t i)
 }
 
 /* the edit's detail, and the request done when another account's edit carried it */
-static int
+static void
 carried(struct step_ctx *ctx, const char *zone, const struct zone_batch *b)
 {
 	remember_serial(ctx, zone, b->serial);
 	strbuf_addf(&ctx->detail, "%s%s serial %u (carried by %s's edit)",
 	    ctx->detail.len ? "; " : "", zone, b->serial, b->carried_by);
-	return 0;
 }
 
 /* this zone's changes, with every queued request of other jobs folded in */
@@ -224,9 +223,12 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 		r = 0;
 		goto done;
 	}
-	if (applied == 0 && b.done) {	/* in place and reloaded by the edit that carried it */
-		r = carried(ctx, zone, &b);
-		goto done;
+	if (b.done) {
+		carried(ctx, zone, &b);
+		if (applied == 0) {	/* in place and reloaded by the edit that carried it */
+			r = 0;
+			goto done;
+		}
 	}
 	if (applied > 0) {
 		if (edit_owe_reload(ctx, cf->dns.primary, "dns", 1) < 0 ||
@@ -245,6 +247,9 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 
 		if (applied == 0 && zone_soa_serial(&z, &serial) < 0)
 			serial = 0;
+		if (applied == 0 && !b.done)	/* a killed run's edit, or a killed carrier's */
+			strbuf_addf(&ctx->detail, "%s%s serial %u in place, reloaded",
+			    ctx->detail.len ? "; " : "", zone, serial);
 		r = zone_batch_finish(ctx, &b, zone, serial);
 	}
 done:

@@ -259,8 +259,9 @@ zone_batch_finish(struct step_ctx *ctx, struct zone_batch *b, const char *zone,
 		strbuf_reset(&note);
 		strbuf_addf(&note, "%s serial %u: carried %s", zone, serial, carried.buf);
 		r = journal_event_add(j, ctx->a->name, ctx->def->id, "dns.batch", 0, note.buf);
-		strbuf_addf(&ctx->detail, "; carried %zu queued edit%s (%s)", b->n_others,
-		    b->n_others == 1 ? "" : "s", carried.buf);
+		strbuf_addf(&ctx->detail, "%scarried %zu queued edit%s (%s)",
+		    ctx->detail.len ? "; " : "", b->n_others, b->n_others == 1 ? "" : "s",
+		    carried.buf);
 	}
 	strbuf_release(&result);
 	strbuf_release(&carried);
