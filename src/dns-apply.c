@@ -171,6 +171,19 @@ carried(struct step_ctx *ctx, const char *zone, const struct zone_batch *b)
 	    ctx->detail.len ? "; " : "", zone, b->serial, b->carried_by);
 }
 
+struct batch_wait {
+	struct step_ctx *ctx;
+	struct zone_batch *b;
+};
+
+static int
+batch_carried(void *arg)
+{
+	struct batch_wait *w = arg;
+
+	return zone_batch_carried(w->ctx, w->b);
+}
+
 /* this zone's changes, with every queued request of other jobs folded in */
 static int
 edit_zone(struct step_ctx *ctx, struct zone *z, struct zone_batch *b, size_t n_mine,
@@ -204,12 +217,19 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 	struct zone_batch b = ZONE_BATCH_INIT;
 	struct strbuf out = STRBUF_INIT, file = STRBUF_INIT;
 	struct expand ex = { NULL, NULL, zone, NULL };
-	int r = -1, applied;
+	struct batch_wait wait = { ctx, &b };
+	int r = -1, applied, held = 0;
 
 	memset(&e, 0, sizeof e);
 	strbuf_addf(&file, "%s:", cf->dns.primary->name);
 	dns_zone_path(cf, zone, &file);
 	zone_batch_queue(ctx, &b, file.buf, cs, n);	/* before the lock: see dns-batch.c */
+	if (b.id && (held = edit_lock_unless(ctx->f, batch_carried, &wait)) <= 0) {
+		if (held == 0)	/* carried while we waited: in place and reloaded */
+			carried(ctx, zone, &b);
+		r = held == 0 ? 0 : step_error(ctx, "cannot lock edits of %s", file.buf);
+		goto done;
+	}
 	if (dns_load_zone(ctx, zone, &e, &z) < 0)
 		goto done;
 	bump.today = today_utc();
@@ -255,6 +275,8 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 done:
 	if (e.path)
 		edit_release(&e);
+	if (held > 0)
+		edit_unlock_held(ctx->f);
 	zone_release(&z);
 	zone_batch_release(&b);
 	free(cs);

@@ -198,11 +198,27 @@ fold_others(struct zone_batch *b, struct edit_request *q, size_t nq)
 	free(q);
 }
 
+/* 1 when another job's edit has carried ours (b->done, b->serial, b->carried_by set) */
+int
+zone_batch_carried(struct step_ctx *ctx, struct zone_batch *b)
+{
+	struct edit_request me;
+
+	if (b->id == 0 || b->done)
+		return b->done;
+	if (journal_queue_get(ctx->f->j, b->id, &me) == 1 && strcmp(me.state, "done") == 0) {
+		b->done = 1;
+		read_result(b, me.result);
+	}
+	edit_request_release(&me);
+	return b->done;
+}
+
 int
 zone_batch_gather(struct step_ctx *ctx, struct zone_batch *b,
     const struct zone_change *mine, size_t n)
 {
-	struct edit_request me, *q;
+	struct edit_request *q;
 	size_t nq;
 
 	b->all = xcalloc(n + 1, sizeof *b->all);
@@ -210,11 +226,7 @@ zone_batch_gather(struct step_ctx *ctx, struct zone_batch *b,
 	b->n_all = n;
 	if (b->id == 0)
 		return 0;
-	if (journal_queue_get(ctx->f->j, b->id, &me) == 1 && strcmp(me.state, "done") == 0) {
-		b->done = 1;
-		read_result(b, me.result);
-	}
-	edit_request_release(&me);
+	zone_batch_carried(ctx, b);
 	if (journal_queue_list(ctx->f->j, b->file, &q, &nq) < 0)
 		return 0;	/* ours alone */
 	fold_others(b, q, nq);

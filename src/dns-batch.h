@@ -32,6 +32,8 @@ int zone_changes_decode(const char *payload, struct strlist *pool,
 /* before the edit lock: leaves this process's changes in the queue (no journal: no-op) */
 int zone_batch_queue(struct step_ctx *ctx, struct zone_batch *b, const char *file,
     const struct zone_change *mine, size_t n);
+/* 1 when another job's edit carried ours (b->serial, b->carried_by say which) */
+int zone_batch_carried(struct step_ctx *ctx, struct zone_batch *b);
 /* holding the lock: whether ours was carried, and every live queued request to fold in */
 int zone_batch_gather(struct step_ctx *ctx, struct zone_batch *b,
     const struct zone_change *mine, size_t n);
