@@ -167,13 +167,14 @@ zone_batch_queue(struct step_ctx *ctx, struct zone_batch *b, const char *file,
 	return r;
 }
 
-/* a done request's result: "serial N by ACCOUNT" */
+/* a done request's result: "ZONE serial N by ACCOUNT" (a zone's name may hold digits) */
 static void
 read_result(struct zone_batch *b, const char *result)
 {
-	const char *by = strstr(result, " by ");
+	const char *by = strstr(result, " by "), *serial = strstr(result, "serial ");
 
-	b->serial = (uint32_t)strtoul(result + strcspn(result, "0123456789"), NULL, 10);
+	b->serial = serial ? (uint32_t)strtoul(serial + 7, NULL, 10) : 0;
+	free(b->carried_by);
 	b->carried_by = xstrdup(by ? by + 4 : "?");
 }
 
