@@ -17,7 +17,7 @@ LAB = tests/lab/lab.sh
 DEPS_BUILD = gcc make pkg-config libsqlite3-dev libcurl4-openssl-dev libldns-dev
 DEPS_LAB = openssh-server openssh-client rsync apache2 sendmail m4 swaks bind9 bind9-utils \
 	bind9-dnsutils tinymux netcat-openbsd rsyslog curl procps iproute2 perl acl attr ldnsutils \
-	sqlite3
+	sqlite3 inotify-tools
 # fuzzing (libFuzzer from Debian's clang) and the tests that watch processes
 DEPS_FUZZ = clang libclang-rt-14-dev strace sqlite3
 # the report's test renders its page in headless Chromium; make bench times with time(1)
@@ -80,7 +80,7 @@ FUZZ_TIME ?= 1800
 build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h src/*.def)
 	@mkdir -p build/fuzz/obj
 	@echo "CC fuzz $<"
-	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O2 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build/fuzz/libferry.a: $(FUZZ_OBJ)
 	rm -f $@
@@ -88,7 +88,7 @@ build/fuzz/libferry.a: $(FUZZ_OBJ)
 
 build/fuzz/%: fuzz/%.c fuzz/fuzz.h build/fuzz/libferry.a
 	@echo "CC fuzz $<"
-	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< \
+	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O2 -g $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< \
 		build/fuzz/libferry.a $(LDFLAGS) $(LDLIBS)
 
 fuzz-build: $(FUZZ_BIN)

@@ -44,9 +44,9 @@ job_run(struct ferry *f, struct account *a, const struct run_opts *o)
 	_exit(st);
 }
 
-/* waits for one job; its account's status goes into *status */
+/* waits for one job; its account's status goes into *status, its slot is free again */
 static void
-job_reap(pid_t *pids, size_t n, size_t *running, int *status)
+job_reap(pid_t *slots, size_t jobs, size_t *running, int *status)
 {
 	int ws;
 	pid_t pid = wait(&ws);
@@ -54,11 +54,21 @@ job_reap(pid_t *pids, size_t n, size_t *running, int *status)
 
 	if (pid < 0)
 		return;
-	for (i = 0; i < n; i++)
-		if (pids[i] == pid)
-			pids[i] = 0;
+	for (i = 0; i < jobs; i++)
+		if (slots[i] == pid)
+			slots[i] = 0;
 	(*running)--;
 	add_status(status, WIFEXITED(ws) ? WEXITSTATUS(ws) : EXIT_FAIL);
+}
+
+static size_t
+free_slot(const pid_t *slots, size_t jobs)
+{
+	size_t i;
+
+	for (i = 0; i < jobs && slots[i] != 0; i++)
+		;
+	return i;
 }
 
 /*
@@ -70,34 +80,36 @@ static int
 run_jobs(struct ferry *f, struct account **accts, size_t n, const struct run_opts *o,
     size_t jobs)
 {
-	pid_t *pids = xcalloc(n, sizeof *pids);
-	size_t next = 0, running = 0, i;
+	pid_t *slots = xcalloc(jobs, sizeof *slots);
+	size_t next = 0, running = 0, k;
 	int status = EXIT_OK;
 
-	for (i = 0; i < f->cf->n_hosts; i++)
-		remote_connect(f, &f->cf->hosts[i], NULL);
+	remote_connect_all(f);
 	fflush(stdout);
 	fflush(stderr);
 	while (next < n || running > 0) {
 		while (running < jobs && next < n) {
-			if ((pids[next] = fork()) < 0) {
+			k = free_slot(slots, jobs);
+			if ((slots[k] = fork()) < 0) {
 				error_errno("fork");
+				slots[k] = 0;
 				add_status(&status, EXIT_FAIL);
 				next = n;
 				break;
 			}
-			if (pids[next] == 0) {
+			if (slots[k] == 0) {
 				if (!freopen("/dev/null", "r", stdin))
 					_exit(EXIT_FAIL);
+				f->job_slot = (int)k;
 				job_run(f, accts[next], o);
 			}
 			running++;
 			next++;
 		}
 		if (running > 0)
-			job_reap(pids, n, &running, &status);
+			job_reap(slots, jobs, &running, &status);
 	}
-	free(pids);
+	free(slots);
 	return status;
 }
 

@@ -41,6 +41,7 @@ static const struct key_def migration_keys[] = {
 	{ "userdir-redirect", K_URL, 0, M(userdir_redirect), .esc = "u" },
 	{ "watch-seconds", K_INT, 0, M(watch_seconds), .def = "600", .lo = 0, .hi = 604800 },
 	{ "presync-until", K_INT, 0, M(presync_until), .def = "1000", .lo = 1, .hi = 1000000000 },
+	{ "track-changes", K_BOOL, 0, M(track_changes), .def = "yes" },
 	{ .name = NULL }
 };
 

@@ -100,6 +100,7 @@ struct config {
 	char *userdir_redirect;		/* template with %u */
 	int watch_seconds;		/* default 600 */
 	int presync_until;		/* default 1000 */
+	int track_changes;		/* inotify on the old host for phase1.3 (default yes) */
 
 	struct host *hosts;
 	size_t n_hosts;

@@ -39,6 +39,12 @@ struct ferry {
 	 */
 	int edit_lock_fd;		/* valid while edit_lock_depth > 0 */
 	int edit_lock_depth;
+	/*
+	 * run --jobs: the slot (0 .. N-1) this job holds; 0 when serial.  The
+	 * old host's connection for rsync is kept per slot (svc-files.c), so
+	 * the accounts one slot runs in turn reuse it.
+	 */
+	int job_slot;
 };
 
 #define CMD_NEEDS_CONFIG	0x1

@@ -184,8 +184,9 @@ read_backup(struct journal *j, sqlite3_stmt *st, struct backup *out)
 	return 0;
 }
 
-int
-journal_backup_get(struct journal *j, const char *account, const char *step,
+/* the first row of sql (?1 host, ?2 path, ?3 account, ?4 step) into out */
+static int
+backup_query(struct journal *j, const char *sql, const char *account, const char *step,
     const char *host, const char *path, struct backup *out)
 {
 	sqlite3_stmt *st;
@@ -193,32 +194,7 @@ journal_backup_get(struct journal *j, const char *account, const char *step,
 
 	memset(out, 0, sizeof *out);
 	strbuf_init(&out->data);
-	st = jdb_prep(j, "SELECT data, existed, mode, uid, gid, sha256 FROM backups"
-	    " WHERE account = ? AND step = ? AND host = ? AND path = ?"
-	    " ORDER BY id LIMIT 1", "tttt", account, step, host, path);
-	if ((r = jdb_row(j, st, "read backup")) != 1)
-		return r;
-	out->host = xstrdup(host);
-	out->path = xstrdup(path);
-	r = read_backup(j, st, out);
-	sqlite3_finalize(st);
-	return r < 0 ? -1 : 1;
-}
-
-int
-journal_backup_next(struct journal *j, const char *account, const char *step,
-    const char *host, const char *path, struct backup *out)
-{
-	sqlite3_stmt *st;
-	int r;
-
-	memset(out, 0, sizeof *out);
-	strbuf_init(&out->data);
-	st = jdb_prep(j, "SELECT data, existed, mode, uid, gid, sha256, account, step"
-	    " FROM backups WHERE host = ?1 AND path = ?2 AND id > (SELECT min(id) FROM backups"
-	    "  WHERE account = ?3 AND step = ?4 AND host = ?1 AND path = ?2)"
-	    " AND NOT (account = ?3 AND step = ?4)"
-	    " ORDER BY id LIMIT 1", "tttt", host, path, account, step);
+	st = jdb_prep(j, sql, "tttt", host, path, account, step);
 	if ((r = jdb_row(j, st, "read backup")) != 1)
 		return r;
 	out->host = xstrdup(host);
@@ -228,6 +204,28 @@ journal_backup_next(struct journal *j, const char *account, const char *step,
 	r = read_backup(j, st, out);
 	sqlite3_finalize(st);
 	return r < 0 ? -1 : 1;
+}
+
+#define BACKUP_COLUMNS "SELECT data, existed, mode, uid, gid, sha256, account, step FROM backups"
+
+int
+journal_backup_get(struct journal *j, const char *account, const char *step,
+    const char *host, const char *path, struct backup *out)
+{
+	return backup_query(j, BACKUP_COLUMNS
+	    " WHERE host = ?1 AND path = ?2 AND account = ?3 AND step = ?4"
+	    " ORDER BY id LIMIT 1", account, step, host, path, out);
+}
+
+int
+journal_backup_next(struct journal *j, const char *account, const char *step,
+    const char *host, const char *path, struct backup *out)
+{
+	return backup_query(j, BACKUP_COLUMNS
+	    " WHERE host = ?1 AND path = ?2 AND id > (SELECT min(id) FROM backups"
+	    "  WHERE account = ?3 AND step = ?4 AND host = ?1 AND path = ?2)"
+	    " AND NOT (account = ?3 AND step = ?4)"
+	    " ORDER BY id LIMIT 1", account, step, host, path, out);
 }
 
 int

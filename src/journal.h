@@ -93,7 +93,7 @@ struct backup {
 	int existed;
 	unsigned mode, uid, gid;
 	char sha256[65];
-	char *account, *step;	/* who took it: set by journal_backup_next */
+	char *account, *step;	/* who took it (when read from the journal) */
 };
 int journal_backup_put(struct journal *j, const char *account, const char *step,
     const struct backup *b);

@@ -9,11 +9,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ferry.h"
@@ -330,6 +332,97 @@ remote_connect(struct ferry *f, const struct host *h, struct strbuf *why)
 	if (rc->state < 0 && why)
 		strbuf_addstr(why, rc->why);
 	return rc->state > 0 ? 0 : -1;
+}
+
+/*
+ * One master's start in a forked helper: it reports "state why" on fd.  The
+ * masters themselves (ssh -f) live on without it.
+ */
+static pid_t
+master_start_async(struct ferry *f, struct remote_conn *rc, int *fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		FILE *out = fdopen(p[1], "w");
+
+		close(p[0]);
+		master_start(f, rc);
+		if (out)
+			fprintf(out, "%d %s", rc->state, rc->why ? rc->why : "");
+		_exit(out && fclose(out) == 0 ? 0 : 1);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return -1;
+	}
+	*fd = p[0];
+	return pid;
+}
+
+/* what the helper said (nothing said: it failed before ssh could say why) */
+static void
+master_collect(struct remote_conn *rc, int fd, pid_t pid)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[512], *end;
+	ssize_t n;
+	long st;
+
+	while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			strbuf_add(&sb, buf, (size_t)n);
+	close(fd);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	st = strtol(sb.buf, &end, 10);
+	rc->state = st == 1 ? 1 : -1;
+	if (rc->state < 0)
+		rc->why = xstrdup(end != sb.buf && *end == ' ' ? end + 1 : "connection failed");
+	strbuf_release(&sb);
+}
+
+int
+remote_connect_all(struct ferry *f)
+{
+	size_t i, n = f->cf->n_hosts;
+	struct remote_conn **rcs = xcalloc(n, sizeof *rcs);
+	pid_t *pids = xcalloc(n, sizeof *pids);
+	int *fds = xcalloc(n, sizeof *fds), r = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct host *h = &f->cf->hosts[i];
+
+		if (!h->local && h->ssh && *h->ssh && ctl_dir_make(f) == 0)
+			conn_of(f, h);
+	}
+	/* f->conns stays where it is from here on */
+	for (i = 0; i < n; i++) {
+		const struct host *h = &f->cf->hosts[i];
+
+		if (h->local || h->ssh == NULL || *h->ssh == '\0' || f->ctl_dir == NULL)
+			continue;
+		rcs[i] = conn_of(f, h);
+		if (rcs[i]->state == 0 && (pids[i] = master_start_async(f, rcs[i], &fds[i])) < 0)
+			pids[i] = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (pids[i] > 0)
+			master_collect(rcs[i], fds[i], pids[i]);
+		if (rcs[i] && rcs[i]->state == 0)
+			master_start(f, rcs[i]);	/* no helper: the slow way */
+		if (rcs[i] && rcs[i]->state < 0)
+			r = -1;
+	}
+	free(rcs);
+	free(pids);
+	free(fds);
+	return r;
 }
 
 /* remote words: env and dir of the child become part of the argv */

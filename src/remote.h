@@ -66,5 +66,11 @@ void remote_ssh_argv(struct strlist *out, const char *ssh_config, const char *ct
  * host that failed once is not tried again in this run.
  */
 int remote_connect(struct ferry *f, const struct host *h, struct strbuf *why);
+/*
+ * Every ssh host's master, started all at once (run --jobs, before the jobs
+ * fork: their key exchanges overlap).  0 all up, -1 some failed (each
+ * later use says why, as after remote_connect).
+ */
+int remote_connect_all(struct ferry *f);
 
 #endif

@@ -25,6 +25,12 @@ struct step_ctx {
 	struct strbuf diff;	/* unified diff or summary of what apply changes */
 	const char *skip_reason;
 	double wait_seconds;
+	/*
+	 * What a driver's probe read that its apply needs too, so apply need
+	 * not read it again; step_ctx_release() calls priv_free(priv).
+	 */
+	void *priv;
+	void (*priv_free)(void *priv);
 };
 
 /*

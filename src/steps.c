@@ -30,6 +30,9 @@ step_ctx_release(struct step_ctx *ctx)
 {
 	strbuf_release(&ctx->detail);
 	strbuf_release(&ctx->diff);
+	if (ctx->priv && ctx->priv_free)
+		ctx->priv_free(ctx->priv);
+	ctx->priv = NULL;
 }
 
 int

@@ -24,13 +24,19 @@ struct user_info {
 	char *gid_owner;	/* (new host) which group holds this gid already */
 };
 
-/* one round trip: passwd, shadow hash, groups, primary group, uid owner, gid owner */
-static const char user_script[] =
-	"getent passwd \"$1\"; echo '--'; getent shadow \"$1\" | cut -d: -f2; echo '--'; "
-	"id -Gn \"$1\" 2>/dev/null; echo '--'; "
-	"g=$(getent passwd \"$1\" | cut -d: -f4); [ -n \"$g\" ] && getent group \"$g\"; echo '--'; "
-	"[ -n \"$2\" ] && getent passwd \"$2\" | cut -d: -f1; echo '--'; "
-	"[ -n \"$3\" ] && getent group \"$3\" | cut -d: -f1; exit 0";
+/*
+ * one round trip: passwd, shadow hash, groups, primary group, uid owner, gid
+ * owner; fields are cut by the shell (printf is a builtin: the hash is in
+ * no argument list): five programs fewer per read than with cut
+ */
+#define USER_READ \
+	"p=$(getent passwd \"$1\"); [ -n \"$p\" ] && printf '%s\\n' \"$p\"; echo '--'; " \
+	"s=$(getent shadow \"$1\") && { s=${s#*:}; printf '%s\\n' \"${s%%:*}\"; }; echo '--'; " \
+	"id -Gn \"$1\" 2>/dev/null; echo '--'; " \
+	"g=${p#*:*:*:}; g=${g%%:*}; [ -n \"$g\" ] && getent group \"$g\"; echo '--'; " \
+	"[ -n \"$2\" ] && o=$(getent passwd \"$2\") && printf '%s\\n' \"${o%%:*}\"; echo '--'; " \
+	"[ -n \"$3\" ] && o=$(getent group \"$3\") && printf '%s\\n' \"${o%%:*}\"; "
+static const char user_script[] = USER_READ "exit 0";
 
 static void
 user_release(struct user_info *u)
@@ -74,8 +80,9 @@ next_part(char **cursor)
 	return p;
 }
 
+/* rest (may be NULL): what follows a "--" line after the six parts */
 static int
-parse_user(struct user_info *u, struct strbuf *raw)
+parse_user(struct user_info *u, struct strbuf *raw, struct strbuf *rest)
 {
 	char *cur = raw->buf, *parts[6], *f[7];
 	size_t i;
@@ -83,6 +90,10 @@ parse_user(struct user_info *u, struct strbuf *raw)
 	for (i = 0; i < 6; i++)
 		if ((parts[i] = next_part(&cur)) == NULL)
 			parts[i] = i == 5 ? cur : "";
+	if (rest && parts[5] != cur) {
+		strbuf_addstr(rest, cur);
+		strbuf_rtrim(rest);
+	}
 	strbuf_init(&u->hash);
 	strbuf_addstr(&u->hash, parts[1]);
 	strbuf_rtrim(&u->hash);
@@ -104,28 +115,63 @@ parse_user(struct user_info *u, struct strbuf *raw)
 	return 0;
 }
 
+/*
+ * The account as h sees it, by a script that starts with USER_READ.  With
+ * rest, what the script prints after a further "--" line goes there, and
+ * its exit 1 is that part's verdict.  -1 error (printed), 0 ok, 1 rest failed.
+ */
 static int
-read_user(struct step_ctx *ctx, const struct host *h, const char *uid, const char *gid,
-    struct user_info *u)
+read_user_by(struct step_ctx *ctx, const struct host *h, const char *script,
+    const char *const *args, struct user_info *u, struct strbuf *rest)
 {
-	const char *args[] = { ctx->a->name, uid ? uid : "", gid ? gid : "", NULL };
 	struct strbuf raw = STRBUF_INIT;
-	int r;
+	int st, r;
 
 	memset(u, 0, sizeof *u);
 	strbuf_init(&u->hash);
-	r = host_sh(ctx, h, user_script, args, &raw);
-	if (r != 0) {
+	st = host_sh(ctx, h, script, args, &raw);
+	if (st != 0 && (rest == NULL || st != 1)) {
 		step_error(ctx, "%s: cannot read the account: %s", h->name, raw.buf);
 		strbuf_release(&raw);
 		return -1;
 	}
 	strbuf_release(&u->hash);
-	r = parse_user(u, &raw);
+	r = parse_user(u, &raw, rest);
 	strbuf_release(&raw);
 	if (r < 0)
 		return step_error(ctx, "%s: malformed passwd line for %s", h->name, ctx->a->name);
-	return 0;
+	return st;
+}
+
+static int
+read_user(struct step_ctx *ctx, const struct host *h, const char *uid, const char *gid,
+    struct user_info *u)
+{
+	const char *args[] = { ctx->a->name, uid ? uid : "", gid ? gid : "", NULL };
+
+	return read_user_by(ctx, h, user_script, args, u, NULL);
+}
+
+static void
+user_free(void *u)
+{
+	user_release(u);
+	free(u);
+}
+
+/* apply creates the account from what the probe read a moment before */
+static void
+keep_for_apply(struct step_ctx *ctx, struct user_info *old)
+{
+	struct user_info *u = xmalloc(sizeof *u);
+
+	*u = *old;
+	memset(old, 0, sizeof *old);
+	strbuf_init(&old->hash);
+	if (ctx->priv && ctx->priv_free)
+		ctx->priv_free(ctx->priv);
+	ctx->priv = u;
+	ctx->priv_free = user_free;
 }
 
 /* the passwd line with the password field as it is (x), for diffs */
@@ -214,6 +260,7 @@ account_probe(struct step_ctx *ctx)
 		strbuf_addstr(&ctx->diff, "\n+");
 		describe(&ctx->diff, &old);
 		strbuf_addch(&ctx->diff, '\n');
+		keep_for_apply(ctx, &old);
 	}
 	user_release(&old);
 	user_release(&new);
@@ -236,49 +283,66 @@ static const char create_script[] =
 	"chpasswd -e";
 
 static int
-account_apply(struct step_ctx *ctx)
+create_user(struct step_ctx *ctx, const struct user_info *old)
 {
-	struct config *cf = ctx->f->cf;
-	struct user_info old;
+	const struct host *to = ctx->f->cf->to;
 	struct strbuf groups = STRBUF_INIT, in = STRBUF_INIT, out = STRBUF_INIT;
 	char *gname, *colon;
 	size_t i;
 	int r;
 
-	if (read_user(ctx, cf->from, NULL, NULL, &old) < 0 || !old.found) {
-		user_release(&old);
-		return step_error(ctx, "%s: cannot read the account", cf->from->name);
-	}
-	gname = xstrdup(old.group_line[0] ? old.group_line : old.name);
+	gname = xstrdup(old->group_line[0] ? old->group_line : old->name);
 	if ((colon = strchr(gname, ':')) != NULL)
 		*colon = '\0';
-	for (i = 0; i < old.groups.n; i++)
-		if (strcmp(old.groups.v[i], gname) != 0)
-			strbuf_addf(&groups, "%s ", old.groups.v[i]);
-	strbuf_addf(&in, "%s:%s\n", old.name, old.hash.buf);
+	for (i = 0; i < old->groups.n; i++)
+		if (strcmp(old->groups.v[i], gname) != 0)
+			strbuf_addf(&groups, "%s ", old->groups.v[i]);
+	strbuf_addf(&in, "%s:%s\n", old->name, old->hash.buf);
 	{
-		const char *args[] = { old.name, old.uid, old.gid, old.gecos, old.home,
-			old.shell, gname, groups.buf, NULL };
+		const char *args[] = { old->name, old->uid, old->gid, old->gecos, old->home,
+			old->shell, gname, groups.buf, NULL };
 
-		r = host_sh_in(ctx, cf->to, create_script, args, in.buf, in.len, &out);
+		r = host_sh_in(ctx, to, create_script, args, in.buf, in.len, &out);
 	}
 	memset(in.buf, 0, in.len);
 	if (r != 0)
-		step_error(ctx, "%s: cannot create the account: %s", cf->to->name, out.buf);
+		step_error(ctx, "%s: cannot create the account: %s", to->name, out.buf);
 	else
-		strbuf_addf(&ctx->detail, "uid %s created", old.uid);
+		strbuf_addf(&ctx->detail, "uid %s created", old->uid);
 	free(gname);
 	strbuf_release(&in);
 	strbuf_release(&groups);
 	strbuf_release(&out);
-	user_release(&old);
 	return r == 0 ? 0 : -1;
 }
 
-/* the shell is a login shell there, sshd lets the user in, no telnet */
-static const char login_script[] =
-	"grep -qx \"$2\" /etc/shells || { echo \"shell $2 is not in /etc/shells\"; exit 1; }; "
-	"cfg=$(sshd -T -C \"user=$1,host=ferry,addr=$3\" 2>&1) || { echo \"sshd -T: $cfg\"; exit 1; }; "
+static int
+account_apply(struct step_ctx *ctx)
+{
+	struct config *cf = ctx->f->cf;
+	struct user_info old;
+	int r;
+
+	if (ctx->priv)
+		return create_user(ctx, ctx->priv);
+	if (read_user(ctx, cf->from, NULL, NULL, &old) < 0 || !old.found) {
+		user_release(&old);
+		return step_error(ctx, "%s: cannot read the account", cf->from->name);
+	}
+	r = create_user(ctx, &old);
+	user_release(&old);
+	return r;
+}
+
+/*
+ * The new host's account (USER_READ, $1 only), then in the same round trip:
+ * its shell is a login shell there, sshd ($4 the address) lets the user in,
+ * no telnet.
+ */
+static const char verify_new_script[] = USER_READ "echo '--'; "
+	"s=${p##*:}; "
+	"grep -qx \"$s\" /etc/shells || { echo \"shell $s is not in /etc/shells\"; exit 1; }; "
+	"cfg=$(sshd -T -C \"user=$1,host=ferry,addr=$4\" 2>&1) || { echo \"sshd -T: $cfg\"; exit 1; }; "
 	"al=$(printf '%s\\n' \"$cfg\" | sed -n 's/^allowusers //p'); "
 	"if [ -n \"$al\" ] && ! printf '%s\\n' $al | grep -qx \"$1\"; then echo \"sshd AllowUsers leaves $1 out\"; exit 1; fi; "
 	"if printf '%s\\n' \"$cfg\" | sed -n 's/^denyusers //p' | tr ' ' '\\n' | grep -qx \"$1\"; then echo \"sshd DenyUsers names $1\"; exit 1; fi; "
@@ -289,25 +353,23 @@ static int
 account_verify(struct step_ctx *ctx)
 {
 	struct config *cf = ctx->f->cf;
+	const char *args[] = { ctx->a->name, "", "", cf->to->address, NULL };
 	struct user_info old, new;
-	struct strbuf out = STRBUF_INIT;
-	int r = 0;
+	struct strbuf login = STRBUF_INIT;
+	int r = 0, st;
 
 	if (read_user(ctx, cf->from, NULL, NULL, &old) < 0)
 		return -1;
-	if (read_user(ctx, cf->to, NULL, NULL, &new) < 0) {
+	if ((st = read_user_by(ctx, cf->to, verify_new_script, args, &new, &login)) < 0) {
 		user_release(&old);
+		strbuf_release(&login);
 		return -1;
 	}
 	if (!new.found || strcmp(old.passwd, new.passwd) != 0 || !same_user(&old, &new))
 		r = step_error(ctx, "%s: the account differs from %s's", cf->to->name, cf->from->name);
-	else {
-		const char *args[] = { new.name, new.shell, cf->to->address, NULL };
-
-		if (host_sh(ctx, cf->to, login_script, args, &out) != 0)
-			r = step_error(ctx, "%s: %s", cf->to->name, out.buf);
-	}
-	strbuf_release(&out);
+	else if (st != 0)
+		r = step_error(ctx, "%s: %s", cf->to->name, login.buf);
+	strbuf_release(&login);
 	user_release(&old);
 	user_release(&new);
 	return r;

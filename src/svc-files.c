@@ -12,9 +12,11 @@
 #include "downtime.h"
 #include "edit.h"
 #include "fault.h"
+#include "files-track.h"
 #include "web.h"
 
 #define RSYNC_VANISHED 24	/* files vanished during the pass: a warning */
+#define RSYNC_PERSIST	5	/* seconds the old host keeps an idle rsync connection */
 
 struct rsync_stats {
 	long long files;	/* regular files transferred */
@@ -29,10 +31,14 @@ home_of(struct strbuf *sb, const struct host *h, const struct account *a)
 	strbuf_addf(sb, "%s/%s", h->home, a->name);
 }
 
-/* rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids, holes, deletions */
+/*
+ * rsync's own flags: archive with hard links, ACLs, xattrs, numeric ids,
+ * holes, deletions; tracked: only the names on stdin (files-track.h), a
+ * name gone from the old host removed from the new one
+ */
 static void
 rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const char *dst,
-    int dry_run, int reverse)
+    int dry_run, int reverse, int tracked)
 {
 	struct config *cf = ctx->f->cf;
 	size_t i;
@@ -50,9 +56,17 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	if (log_live_on())
 		strlist_push(argv, "--info=progress2");	/* for the live line */
 	strlist_push(argv, "-e");
-	/* a new host that is gone fails the pass in seconds, not at TCP's timeout */
-	strlist_push(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 "
-	    "-o ServerAliveInterval=5 -o ServerAliveCountMax=3");
+	/*
+	 * A new host that is gone fails the pass in seconds, not at TCP's
+	 * timeout.  The passes of one job slot share one connection, kept
+	 * RSYNC_PERSIST seconds after the last (ssh's key exchange costs more
+	 * CPU than a small home's pass); every slot has its own, so parallel
+	 * accounts' data does not squeeze through one stream.
+	 */
+	strlist_pushf(argv, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 "
+	    "-o ServerAliveInterval=5 -o ServerAliveCountMax=3 -o ControlMaster=auto "
+	    "-o ControlPersist=%d -o ControlPath=~/.ssh/ferry-%%C.%d", RSYNC_PERSIST,
+	    ctx->f->job_slot);
 	for (i = 0; i < ctx->a->rsync_exclude.n; i++)
 		strlist_pushf(argv, "--exclude=%s", ctx->a->rsync_exclude.v[i]);
 	/* the game's backups (prep.8, phase1.4) live only on the new host: excluded,
@@ -60,6 +74,11 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	if ((ctx->a->services & SVC_MUSH) && ctx->a->mush_dir && ctx->a->mush_save) {
 		strlist_pushf(argv, "--exclude=/%s/%s.ferry-*", ctx->a->mush_dir, ctx->a->mush_save);
 		strlist_pushf(argv, "--exclude=/%s/%s.synced-*", ctx->a->mush_dir, ctx->a->mush_save);
+	}
+	if (tracked) {
+		strlist_push(argv, "--files-from=-");
+		strlist_push(argv, "--from0");
+		strlist_push(argv, "--delete-missing-args");
 	}
 	strlist_push(argv, "--");
 	/* back (rollback): the old host pulls from the new one, the same way it pushed */
@@ -162,37 +181,62 @@ rsync_progress(const char *buf, size_t len, void *arg)
 	}
 }
 
+/*
+ * runs argv (rsync, or files-track's wrapper around it) on the old host, in
+ * dir with stdin in when given; 0 ok, -1 failed, 1 the wrapper found hard
+ * links (nothing sent)
+ */
+static int
+rsync_exec(struct step_ctx *ctx, const struct strlist *argv, const struct strbuf *in,
+    const char *dir, const char *src, const char *dst, struct rsync_stats *st)
+{
+	struct child c = CHILD_INIT;
+	double t0 = now_seconds();
+	struct rsync_live live = { .ctx = ctx, .t0 = t0 };
+	int r;
+
+	if (log_live_on()) {
+		c.on_stdout = rsync_progress;
+		c.on_stdout_arg = &live;
+	}
+	c.argv = (const char *const *)argv->v;
+	c.dir = dir;
+	if (in) {
+		c.in = in->buf;
+		c.in_len = in->len;
+	}
+	r = remote_run(ctx->f, ctx->f->cf->from, &c);
+	st->seconds = now_seconds() - t0;
+	st->files = stat_number(c.out.buf, "Number of regular files transferred");
+	st->bytes = stat_number(c.out.buf, "Total transferred file size");
+	st->entries = itemized_lines(c.out.buf);
+	if (in && r == TRACK_HARDLINKS) {
+		child_release(&c);
+		return 1;
+	}
+	/* a tracked list names the files deleted since: they "vanish" by design */
+	if (r == RSYNC_VANISHED && in == NULL)
+		warn("%s: %s: some files vanished during the pass (rsync exit 24)", ctx->a->name,
+		    ctx->def->id);
+	else if (r != 0 && r != RSYNC_VANISHED)
+		step_error(ctx, "rsync %s -> %s:%s exited %d: %s", src, ctx->f->cf->to->name, dst, r,
+		    c.err.buf);
+	child_release(&c);
+	return r == 0 || r == RSYNC_VANISHED ? 0 : -1;
+}
+
 /* one pass of src/ (on the old host) to dst/ (on the new); 0 ok, -1 failed */
 static int
 rsync_pass(struct step_ctx *ctx, const char *src, const char *dst, int dry_run, int reverse,
     struct rsync_stats *st)
 {
 	struct strlist argv = STRLIST_INIT;
-	struct child c = CHILD_INIT;
-	double t0 = now_seconds();
-	struct rsync_live live = { .ctx = ctx, .t0 = t0 };
 	int r;
 
-	rsync_argv(&argv, ctx, src, dst, dry_run, reverse);
-	if (log_live_on()) {
-		c.on_stdout = rsync_progress;
-		c.on_stdout_arg = &live;
-	}
-	c.argv = (const char *const *)argv.v;
-	r = remote_run(ctx->f, ctx->f->cf->from, &c);
-	st->seconds = now_seconds() - t0;
-	st->files = stat_number(c.out.buf, "Number of regular files transferred");
-	st->bytes = stat_number(c.out.buf, "Total transferred file size");
-	st->entries = itemized_lines(c.out.buf);
-	if (r == RSYNC_VANISHED)
-		warn("%s: %s: some files vanished during the pass (rsync exit 24)", ctx->a->name,
-		    ctx->def->id);
-	else if (r != 0)
-		step_error(ctx, "rsync %s -> %s:%s exited %d: %s", src, ctx->f->cf->to->name, dst, r,
-		    c.err.buf);
-	child_release(&c);
+	rsync_argv(&argv, ctx, src, dst, dry_run, reverse, 0);
+	r = rsync_exec(ctx, &argv, NULL, NULL, src, dst, st);
 	strlist_clear(&argv);
-	return r == 0 || r == RSYNC_VANISHED ? 0 : -1;
+	return r;
 }
 
 static void
@@ -232,6 +276,89 @@ sync_dirs(struct step_ctx *ctx, int dry_run, int reverse, struct rsync_stats *su
 	strlist_clear(&roots);
 	strbuf_release(&src);
 	strbuf_release(&dst);
+	return r;
+}
+
+/* the trees sync_dirs passes, as they lie on the old host */
+static int
+sync_roots(struct step_ctx *ctx, struct strlist *roots)
+{
+	strlist_pushf(roots, "%s/%s", ctx->f->cf->from->home, ctx->a->name);
+	return web_docroots_outside_home(ctx, roots);
+}
+
+/*
+ * the final pass of only what the watcher saw change (roots[0] is the home):
+ * 0 done, 1 a full pass is needed (hard links), -1 failed
+ */
+static int
+tracked_sync(struct step_ctx *ctx, const struct track_root *roots, size_t n,
+    struct rsync_stats *sum)
+{
+	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT, in = STRBUF_INIT;
+	struct strlist rs = STRLIST_INIT, argv = STRLIST_INIT;
+	struct rsync_stats st;
+	size_t i;
+	int r = 0;
+
+	memset(sum, 0, sizeof *sum);
+	for (i = 0; r == 0 && i < n; i++) {
+		if (roots[i].list.n == 0)
+			continue;
+		strbuf_reset(&src);
+		strbuf_addf(&src, "%s/", roots[i].path);
+		strbuf_reset(&dst);
+		if (i == 0)
+			home_of(&dst, ctx->f->cf->to, ctx->a);
+		else
+			strbuf_addstr(&dst, roots[i].path);
+		strbuf_addch(&dst, '/');
+		rsync_argv(&rs, ctx, src.buf, dst.buf, 0, 0, 1);
+		track_wrap(&argv, &in, &roots[i], &rs);
+		r = rsync_exec(ctx, &argv, &in, roots[i].path, src.buf, dst.buf, &st);
+		add_stats(sum, &st);
+		strlist_clear(&rs);
+		strlist_clear(&argv);
+		strbuf_reset(&in);
+	}
+	strbuf_release(&src);
+	strbuf_release(&dst);
+	strbuf_release(&in);
+	return r;
+}
+
+/* phase1.3 from the watcher's list: 1 done so, 0 a full pass is needed (why), -1 failed */
+static int
+final_tracked(struct step_ctx *ctx, struct rsync_stats *st, size_t *paths, struct strbuf *why)
+{
+	struct strlist trees = STRLIST_INIT;
+	struct track_root *roots;
+	size_t i;
+	int r;
+
+	if (!ctx->f->cf->track_changes) {
+		strbuf_addstr(why, "track-changes = no");
+		return 0;
+	}
+	if (sync_roots(ctx, &trees) < 0) {
+		strlist_clear(&trees);
+		return -1;
+	}
+	roots = xcalloc(trees.n + 1, sizeof *roots);
+	track_roots_init(roots, &trees);
+	r = track_finish(ctx, roots, trees.n, why) == 0;
+	for (i = 0; r == 1 && i < trees.n; i++)
+		*paths += roots[i].list.n;
+	if (r == 1) {
+		int t = tracked_sync(ctx, roots, trees.n, st);
+
+		if (t == 1)
+			strbuf_addstr(why, "a changed file has hard links");
+		r = t < 0 ? -1 : t == 0;
+	}
+	track_roots_release(roots, trees.n);
+	free(roots);
+	strlist_clear(&trees);
 	return r;
 }
 
@@ -290,17 +417,42 @@ files_verify(struct step_ctx *ctx)
 	return 0;
 }
 
-/* pre-copy: passes until one moves fewer files than presync-until or stops shrinking */
+/* the watcher behind phase1.3's short list: 1 watching, 0 not (why), -1 error */
+static int
+presync_track(struct step_ctx *ctx, struct strbuf *why)
+{
+	struct strlist trees = STRLIST_INIT;
+	int r;
+
+	if (!ctx->f->cf->track_changes) {
+		strbuf_addstr(why, "track-changes = no");
+		return 0;
+	}
+	r = sync_roots(ctx, &trees);
+	if (r == 0)
+		r = track_start(ctx, &trees, why) == 0;
+	strlist_clear(&trees);
+	return r;
+}
+
+/*
+ * pre-copy: passes until one moves fewer files than presync-until or stops
+ * shrinking; the change watcher starts before the first, so that whatever
+ * changes from then on is on its list
+ */
 static int
 presync_apply(struct step_ctx *ctx)
 {
+	struct strbuf why = STRBUF_INIT;
 	struct rsync_stats st;
 	long long last = -1;
-	int pass;
+	int pass, tracking = presync_track(ctx, &why);
 
-	for (pass = 1; pass <= 10; pass++) {
-		if (sync_home(ctx, 0, &st) < 0)
-			return -1;
+	for (pass = 1; tracking >= 0 && pass <= 10; pass++) {
+		if (sync_home(ctx, 0, &st) < 0) {
+			tracking = -1;
+			break;
+		}
 		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, "files.presync",
 		    now_seconds(), ctx->detail.buf);
 		note_pass(ctx, "presync", &st);
@@ -309,17 +461,50 @@ presync_apply(struct step_ctx *ctx)
 			break;
 		last = st.files;
 	}
+	if (tracking == 1)
+		strbuf_addstr(&ctx->detail, "; changes tracked");
+	else if (tracking == 0)
+		strbuf_addf(&ctx->detail, "; changes not tracked: %.*s", (int)strcspn(why.buf, "\n"),
+		    why.buf);
+	strbuf_release(&why);
+	return tracking < 0 ? -1 : 0;
+}
+
+/* rollback: no watcher outlives the account's phase 1 */
+static int
+presync_undo(struct step_ctx *ctx)
+{
+	if (track_stop(ctx) < 0)
+		return -1;
+	strbuf_addstr(&ctx->detail, "change watcher stopped");
 	return 0;
 }
 
+/*
+ * the frozen pass: only the watcher's list when it can be trusted, else
+ * every file; the detail says which (bench/run.sh reads "in S s")
+ */
 static int
 final_apply(struct step_ctx *ctx)
 {
+	struct strbuf why = STRBUF_INIT;
 	struct rsync_stats st;
+	size_t paths = 0;
+	int r = final_tracked(ctx, &st, &paths, &why);
 
-	if (sync_home(ctx, 0, &st) < 0)
+	if (r == 0 && sync_home(ctx, 0, &st) < 0)
+		r = -1;
+	if (r >= 0) {
+		note_pass(ctx, "final pass", &st);
+		if (r == 1)
+			strbuf_addf(&ctx->detail, " (tracked: %zu paths)", paths);
+		else
+			strbuf_addf(&ctx->detail, " (full: %.*s)", (int)strcspn(why.buf, "\n"),
+			    why.buf);
+	}
+	strbuf_release(&why);
+	if (r < 0)
 		return -1;
-	note_pass(ctx, "final pass", &st);
 	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_FILES_END,
 	    now_seconds(), ctx->detail.buf);
 }
@@ -348,7 +533,7 @@ final_undo(struct step_ctx *ctx)
 
 static const struct step_ops files_steps[] = {
 	{ "prep.2", files_probe, first_pass, files_verify, NULL },
-	{ "phase1.presync", files_probe, presync_apply, NULL, NULL },
+	{ "phase1.presync", files_probe, presync_apply, NULL, presync_undo },
 	{ "phase1.3", files_probe, final_apply, files_verify, final_undo },
 	{ NULL, NULL, NULL, NULL, NULL }
 };

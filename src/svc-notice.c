@@ -11,6 +11,7 @@
 
 #include "dns.h"
 #include "downtime.h"
+#include "files-track.h"
 #include "mail.h"
 #include "notice.h"
 #include "web.h"
@@ -111,6 +112,9 @@ freeze_apply(struct step_ctx *ctx)
 	    "until you hear from me again: changes made from now on may be lost.\n\n"
 	    "Thanks for your patience,\n%s\n", ctx->a->name, cf->from->name, cf->to->name,
 	    cf->admin);
+	/* else phase1.3's first command on the old host opens its ssh master
+	   inside the freeze window (a failure shows there) */
+	remote_connect(ctx->f, cf->from, NULL);
 	r = notice_send(ctx, "Your account is moving: please do not change files now", body.buf);
 	strbuf_release(&body);
 	if (r < 0)
@@ -168,6 +172,9 @@ tidy_apply(struct step_ctx *ctx)
 	    (dns_tidy_apply(ctx) < 0 || dns_tidy_verify(ctx) < 0))
 		return -1;
 	if (web_tidy_apply(ctx) < 0)
+		return -1;
+	/* no change watcher (phase1.presync's) left running on the old host */
+	if (track_stop(ctx) < 0)
 		return -1;
 	strbuf_addf(&body, "Hello,\n\nthe move of your account %s to %s is finished.\n"
 	    "You may change your files again.\n\nThanks,\n%s\n", ctx->a->name,

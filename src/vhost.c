@@ -613,6 +613,9 @@ raw_word_is(const char *t, const struct span *w, const char *name)
 		from++;
 		if (to > from && t[to - 1] == t[w->from])
 			to--;
+		else	/* unclosed: the line's trailing blanks are not in the word */
+			while (to > from && vh_is_blank(t[to - 1]))
+				to--;
 	}
 	if (to - from != strlen(name))
 		return 0;

@@ -59,9 +59,15 @@ round_down(struct watch_site *s, size_t n, const char *old, const char *new,
 	const char *down = NULL;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!served_by(&s[i], old, path) && !served_by(&s[i], new, path) && !down)
-			down = s[i].name;
+	for (i = 0; i < n && !down; i++) {
+		if (served_by(&s[i], old, path) || served_by(&s[i], new, path))
+			continue;
+		/* one more try of each: a fetch that outlived its time on a loaded
+		   machine is not an outage, and a real one fails again at once */
+		if (served_by(&s[i], old, path) || served_by(&s[i], new, path))
+			continue;
+		down = s[i].name;
+	}
 	return down;
 }
 

@@ -85,10 +85,12 @@ journal_ok() {
 	test "$(lab client sqlite3 /root/lab/ferry.db 'PRAGMA integrity_check')" = ok
 }
 
-# no_leftovers : no ferry and no ssh master left in the client, no mail lock on the hosts
+# no_leftovers : no ferry and no ssh master left in the client, no mail lock on the
+# hosts, no change watcher (phase1.presync's inotifywait) on the old host
 no_leftovers() {
 	! lab client pgrep -x ferry &&
 	! lab client pgrep -f "ControlMaster=yes" &&
+	! lab charon pgrep -x inotifywait &&
 	for h in charon neko-base; do
 		lab "$h" sh -c '! ls /var/spool/mail/*.lock 2>/dev/null' || return 1
 	done

@@ -183,6 +183,8 @@ test_values(void)
 	    "ferry: ferry.conf:6: watch-seconds: 'ten' is not a number from 0 to 604800\n");
 	expect(MIG "presync-until = -5\n" HOLD HNEW ALICE,
 	    "ferry: ferry.conf:6: presync-until: '-5' is not a number from 1 to 1000000000\n");
+	expect(MIG "track-changes = sometimes\n" HOLD HNEW ALICE,
+	    "ferry: ferry.conf:6: track-changes: 'sometimes' is not yes or no\n");
 	expect(MIG HOLD "mta = exim\n" HNEW ALICE,
 	    "ferry: ferry.conf:11: mta: 'exim' is not one of: sendmail postfix\n");
 	expect(BASE ALICE "userdir = maybe\n", "ferry: ferry.conf:18: userdir: 'maybe' is not yes or no\n");
@@ -381,6 +383,20 @@ test_world_writable(void)
 	strbuf_release(&err);
 }
 
+/* change tracking can be turned off (phase1.3 then always scans the whole home) */
+static void
+test_track_changes(void)
+{
+	struct config cf;
+	struct strbuf err = STRBUF_INIT;
+
+	CHECK_INT(load(&cf, MIG "track-changes = no\n" HOLD HNEW ALICE, &err), 0);
+	CHECK_STR(err.buf, "");
+	CHECK_INT(cf.track_changes, 0);
+	config_free(&cf);
+	strbuf_release(&err);
+}
+
 static void
 test_defaults(void)
 {
@@ -413,6 +429,7 @@ test_defaults(void)
 	CHECK_INT(cf.dns.cutover_ttl, 300);
 	CHECK_INT(cf.watch_seconds, 600);
 	CHECK_INT(cf.presync_until, 1000);
+	CHECK_INT(cf.track_changes, 1);
 	strbuf_addf(&want, "%s/ferry.db", tmpdir);
 	CHECK_STR(cf.journal, want.buf);
 	CHECK(cf.ssh_config == NULL);
@@ -687,6 +704,7 @@ main(void)
 	test_hostile();
 	test_world_writable();
 	test_defaults();
+	test_track_changes();
 	test_relative_paths();
 	test_percent();
 	test_expand();

@@ -288,6 +288,26 @@ test_unredirect_every_line(void)
 	strbuf_release(&out);
 }
 
+/* an alias in a quote never closed, blanks after it: found and taken out (fuzz) */
+static void
+test_remove_alias_unclosed_quote(void)
+{
+	static const char text[] = "<VirtualHost *:80>\n    ServerName x.test\n"
+	    "    ServerAlias a.test \"b.test \n</VirtualHost>\n";
+	struct vhost_file vf = VHOST_FILE_INIT, nv = VHOST_FILE_INIT;
+	struct strbuf out = STRBUF_INIT;
+
+	CHECK_INT(vhost_parse(&vf, "q.conf", text, sizeof text - 1), 0);
+	CHECK(strlist_has(&vf.blocks[0].aliases, "b.test"));
+	CHECK_INT(vhost_remove_alias(&vf, 0, "b.test", &out), 1);
+	CHECK_INT(vhost_parse(&nv, "out", out.buf, out.len), 0);
+	CHECK(!strlist_has(&nv.blocks[0].aliases, "b.test"));
+	CHECK(strlist_has(&nv.blocks[0].aliases, "a.test"));
+	vhost_release(&vf);
+	vhost_release(&nv);
+	strbuf_release(&out);
+}
+
 /* a file whose last line is continued by a backslash (fuzz): the appended
    section still stands on lines of its own */
 static void
@@ -424,6 +444,7 @@ main(void)
 	test_marked(&vf);
 	test_marked_after_continuation(&vf);
 	test_unredirect_every_line();
+	test_remove_alias_unclosed_quote();
 	test_apache(&vf);
 	vhost_release(&vf);
 	strbuf_release(&text);
