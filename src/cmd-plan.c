@@ -104,6 +104,18 @@ probe_step(struct ferry *f, struct account *a, const struct step_def *d, struct 
 /* ---- text ---- */
 
 static void
+add_count(struct strbuf *out, size_t n)
+{
+	char digits[24];
+	size_t i = sizeof digits;
+
+	do
+		digits[--i] = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	strbuf_add(out, digits + i, sizeof digits - i);
+}
+
+static void
 text_header(struct strbuf *out, const struct account *a, const struct step_view *v, size_t n)
 {
 	size_t i, done = 0, skipped = 0;
@@ -112,11 +124,22 @@ text_header(struct strbuf *out, const struct account *a, const struct step_view 
 		done += v[i].rec.state == STEP_DONE;
 		skipped += v[i].rec.state == STEP_SKIPPED;
 	}
-	strbuf_addf(out, "== %s [files", a->name);
+	/* by hand: printf was a tenth of plan's time at 10,000 accounts */
+	strbuf_addstr(out, "== ");
+	strbuf_addstr(out, a->name);
+	strbuf_addstr(out, " [files");
 	for (i = 0; i < 3; i++)
-		if (a->services & svc_bits[i])
-			strbuf_addf(out, " %s", svc_names[i]);
-	strbuf_addf(out, "]: %zu steps, %zu done, %zu skipped\n", n, done, skipped);
+		if (a->services & svc_bits[i]) {
+			strbuf_addch(out, ' ');
+			strbuf_addstr(out, svc_names[i]);
+		}
+	strbuf_addstr(out, "]: ");
+	add_count(out, n);
+	strbuf_addstr(out, " steps, ");
+	add_count(out, done);
+	strbuf_addstr(out, " done, ");
+	add_count(out, skipped);
+	strbuf_addstr(out, " skipped\n");
 }
 
 /* s, then blanks up to width */
@@ -291,6 +314,10 @@ plan_accounts(struct ferry *f, struct plan_opts *o, struct account **accts, size
 			text_account(&out, o, f, accts[i], v, nv);
 		}
 		status_steps_free(v, nv);
+		if (out.len >= 65536) {	/* a bounded buffer: 18 MB at 10,000 accounts faulted in page by page */
+			fwrite(out.buf, 1, out.len, stdout);
+			strbuf_reset(&out);
+		}
 	}
 	if (o->json)
 		strbuf_addstr(&out, "]}\n");

@@ -32,7 +32,6 @@ pick_accounts(const struct config *cf, char **names, int n, struct account ***ou
 static int
 status_exec(struct ferry *f, int argc, char **argv)
 {
-	struct strbuf out = STRBUF_INIT;
 	struct account **accts;
 	size_t n;
 	int i, json = 0, rc;
@@ -52,13 +51,7 @@ status_exec(struct ferry *f, int argc, char **argv)
 		free(accts);
 		return EXIT_FAIL;
 	}
-	if (json)
-		rc = status_json(&out, f->cf, f->j, accts, n);
-	else
-		rc = status_text(&out, f->j, accts, n, now_seconds());
-	if (rc == 0)
-		fwrite(out.buf, 1, out.len, stdout);
-	strbuf_release(&out);
+	rc = status_write(stdout, json, f->cf, f->j, accts, n, now_seconds());
 	free(accts);
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }

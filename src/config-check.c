@@ -114,7 +114,8 @@ account_services(struct pctx *p, const struct section *s)
 		if (!(a->services & svc_needs[i].svc))
 			continue;
 		strbuf_reset(&why);
-		strbuf_addf(&why, "services has %s", svc_needs[i].name);
+		strbuf_addstr(&why, "services has ");
+		strbuf_addstr(&why, svc_needs[i].name);
 		check_keys_needed(p, s, svc_needs[i].keys, why.buf);
 	}
 	strbuf_release(&why);
@@ -140,6 +141,7 @@ struct owner {
 	const char *domain;	/* NULL: the entry is a mush port */
 	int port;
 	size_t idx;		/* the account */
+	const char *key;	/* a record name's key (web, test-name, mush-name); NULL: domains */
 };
 
 static int
@@ -148,13 +150,17 @@ cmp_owner(const void *x, const void *y)
 	const struct owner *a = x, *b = y;
 	int c = a->domain && b->domain ? strcmp(a->domain, b->domain) : a->port - b->port;
 
+	if (c == 0)	/* zones apart from record names */
+		c = (a->key != NULL) - (b->key != NULL);
 	return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
 }
 
 static int
 same_owner_key(const struct owner *a, const struct owner *b)
 {
-	return a->domain ? strcmp(a->domain, b->domain) == 0 : a->port == b->port;
+	if (a->domain)
+		return strcmp(a->domain, b->domain) == 0 && !a->key == !b->key;
+	return a->port == b->port;
 }
 
 /* every later account of a run of equal keys against each earlier one */
@@ -174,7 +180,19 @@ report_overlaps(struct pctx *p, const struct owner *v, size_t n,
 
 				if (s == NULL || v[a].idx == v[b].idx)
 					continue;
-				if (v[a].domain)
+				/*
+				 * A zone may be shared by accounts without mail (each
+				 * moves its own records; DNS edits change only those):
+				 * a zone's MX moves with the one account that has mail.
+				 */
+				if (v[a].domain && !v[a].key && !(acc[v[a].idx].services & SVC_MAIL) &&
+				    !(acc[v[b].idx].services & SVC_MAIL))
+					continue;
+				if (v[a].key)
+					conf_error(p, sec_key_line(s, v[a].key),
+					    "%s: '%s' is also a name of [account %s]",
+					    v[a].key, v[a].domain, acc[v[b].idx].name);
+				else if (v[a].domain)
 					conf_error(p, sec_key_line(s, "domains"),
 					    "domains: '%s' also belongs to [account %s]",
 					    v[a].domain, acc[v[b].idx].name);
@@ -200,9 +218,17 @@ account_overlaps(struct pctx *p)
 	for (i = 0; i < cf->n_accounts; i++) {
 		const struct account *a = &cf->accounts[i];
 
-		dom = xreallocarray(dom, n_dom + a->domains.n + 1, sizeof *dom);
+		dom = xreallocarray(dom, n_dom + a->domains.n + a->web.n + 3, sizeof *dom);
 		for (k = 0; k < a->domains.n; k++)
 			dom[n_dom++] = (struct owner){ .domain = a->domains.v[k], .idx = i };
+		for (k = 0; k < a->web.n; k++)
+			dom[n_dom++] = (struct owner){ .domain = a->web.v[k], .idx = i, .key = "web" };
+		if (a->test_name)
+			dom[n_dom++] = (struct owner){ .domain = a->test_name, .idx = i,
+			    .key = "test-name" };
+		if (a->mush_name)
+			dom[n_dom++] = (struct owner){ .domain = a->mush_name, .idx = i,
+			    .key = "mush-name" };
 		if ((a->services & SVC_MUSH) && a->mush_port) {
 			port = xreallocarray(port, n_port + 1, sizeof *port);
 			port[n_port++] = (struct owner){ .port = a->mush_port, .idx = i };

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "dns-apply.h"
+#include "dns-batch.h"
 #include "probe.h"
 
 #define DNS_VERIFY_SECONDS 60
@@ -161,6 +162,48 @@ first_of_zone(const struct change_set *s, size_t i)
 	return 1;
 }
 
+/* the edit's detail, and the request done when another account's edit carried it */
+static void
+carried(struct step_ctx *ctx, const char *zone, const struct zone_batch *b)
+{
+	remember_serial(ctx, zone, b->serial);
+	strbuf_addf(&ctx->detail, "%s%s serial %u (carried by %s's edit)",
+	    ctx->detail.len ? "; " : "", zone, b->serial, b->carried_by);
+}
+
+struct batch_wait {
+	struct step_ctx *ctx;
+	struct zone_batch *b;
+};
+
+static int
+batch_carried(void *arg)
+{
+	struct batch_wait *w = arg;
+
+	return zone_batch_carried(w->ctx, w->b);
+}
+
+/* this zone's changes, with every queued request of other jobs folded in */
+static int
+edit_zone(struct step_ctx *ctx, struct zone *z, struct zone_batch *b, size_t n_mine,
+    struct zone_bump *bump, struct strbuf *out)
+{
+	struct strbuf err = STRBUF_INIT;
+	int applied = zone_edit(z, b->all, b->n_all, bump, out, &err);
+
+	if (applied < 0 && b->n_all > n_mine) {	/* another's request spoils it: ours alone */
+		zone_batch_alone(b, n_mine);
+		strbuf_reset(&err);
+		strbuf_reset(out);
+		applied = zone_edit(z, b->all, b->n_all, bump, out, &err);
+	}
+	if (applied < 0)
+		step_error(ctx, "%s", err.buf);
+	strbuf_release(&err);
+	return applied;
+}
+
 /* one zone: edit (or see it is in place), check, replace, reload */
 static int
 apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
@@ -171,24 +214,41 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 	struct zone z = ZONE_INIT;
 	struct file_edit e;
 	struct zone_bump bump = { 0 };
-	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct zone_batch b = ZONE_BATCH_INIT;
+	struct strbuf out = STRBUF_INIT, file = STRBUF_INIT;
 	struct expand ex = { NULL, NULL, zone, NULL };
-	int r = -1, applied;
+	struct batch_wait wait = { ctx, &b };
+	int r = -1, applied, held = 0;
 
+	memset(&e, 0, sizeof e);
+	strbuf_addf(&file, "%s:", cf->dns.primary->name);
+	dns_zone_path(cf, zone, &file);
+	zone_batch_queue(ctx, &b, file.buf, cs, n);	/* before the lock: see dns-batch.c */
+	if (b.id && (held = edit_lock_unless(ctx->f, batch_carried, &wait)) <= 0) {
+		if (held == 0)	/* carried while we waited: in place and reloaded */
+			carried(ctx, zone, &b);
+		r = held == 0 ? 0 : step_error(ctx, "cannot lock edits of %s", file.buf);
+		goto done;
+	}
 	if (dns_load_zone(ctx, zone, &e, &z) < 0)
 		goto done;
 	bump.today = today_utc();
 	bump.have_served = highest_served(ctx, zone, &bump.highest_served);
-	applied = zone_edit(&z, cs, n, &bump, &out, &err);
-	if (applied < 0) {
-		step_error(ctx, "%s: %s", zone, err.buf);
+	zone_batch_gather(ctx, &b, cs, n);	/* last before the edit: the most requests queued */
+	if ((applied = edit_zone(ctx, &z, &b, n, &bump, &out)) < 0)
 		goto done;
-	}
 	if (ctx->dry_run) {
 		if (applied > 0)
 			edit_diff(ctx, &e, out.buf);
 		r = 0;
 		goto done;
+	}
+	if (b.done) {
+		carried(ctx, zone, &b);
+		if (applied == 0) {	/* in place and reloaded by the edit that carried it */
+			r = 0;
+			goto done;
+		}
 	}
 	if (applied > 0) {
 		if (edit_owe_reload(ctx, cf->dns.primary, "dns", 1) < 0 ||
@@ -202,15 +262,26 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 	strbuf_reset(&out);
 	if (host_command(ctx, cf->dns.primary, &cf->dns.reload, &ex, &out) != 0)
 		step_error(ctx, "%s: reload of %s failed: %s", cf->dns.primary->name, zone, out.buf);
-	else
-		r = edit_owe_reload(ctx, cf->dns.primary, "dns", 0);
+	else if ((r = edit_owe_reload(ctx, cf->dns.primary, "dns", 0)) == 0) {
+		uint32_t serial = bump.new_serial;
+
+		if (applied == 0 && zone_soa_serial(&z, &serial) < 0)
+			serial = 0;
+		if (applied == 0 && !b.done)	/* a killed run's edit, or a killed carrier's */
+			strbuf_addf(&ctx->detail, "%s%s serial %u in place, reloaded",
+			    ctx->detail.len ? "; " : "", zone, serial);
+		r = zone_batch_finish(ctx, &b, zone, serial);
+	}
 done:
 	if (e.path)
 		edit_release(&e);
+	if (held > 0)
+		edit_unlock_held(ctx->f);
 	zone_release(&z);
+	zone_batch_release(&b);
 	free(cs);
 	strbuf_release(&out);
-	strbuf_release(&err);
+	strbuf_release(&file);
 	return r;
 }
 

@@ -71,10 +71,17 @@ downtime_from_events(const struct journal_event *ev, size_t n, enum downtime_kin
 int
 downtime_account(struct journal *j, const struct account *a, double out[DT_COUNT])
 {
+	const struct journal_event *lent;
 	struct journal_event *ev = NULL;
 	size_t n = 0;
 	int k;
 
+	if (journal_events_peek(j, a->name, &lent, &n) == 1) {	/* status over many accounts */
+		for (k = 0; k < DT_COUNT; k++)
+			out[k] = downtime_applies(k, a) ? downtime_from_events(lent, n, k) :
+			    DOWNTIME_NONE;
+		return 0;
+	}
 	if (j && journal_events(j, a->name, &ev, &n) < 0)
 		return -1;
 	for (k = 0; k < DT_COUNT; k++)

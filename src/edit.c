@@ -5,6 +5,7 @@
  * configuration, swap, check and swap back.  The old bytes stay in the
  * journal so rollback restores them exactly.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,46 @@ edit_unlock(struct ferry *f)
 {
 	if (f->edit_lock_depth > 0 && --f->edit_lock_depth == 0)
 		close(f->edit_lock_fd);	/* releases the flock */
+}
+
+int
+edit_lock_unless(struct ferry *f, int (*done)(void *), void *arg)
+{
+	struct strbuf path = STRBUF_INIT;
+	int fd;
+
+	if (f->edit_lock_depth > 0) {
+		f->edit_lock_depth++;
+		return 1;
+	}
+	strbuf_addf(&path, "%s.edit-lock", f->cf->journal);
+	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		error_errno("%s", path.buf);
+		strbuf_release(&path);
+		return -1;
+	}
+	strbuf_release(&path);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			close(fd);
+			return error_errno("flock");
+		}
+		if (done(arg)) {
+			close(fd);
+			return 0;
+		}
+		usleep(100000);
+	}
+	f->edit_lock_fd = fd;
+	f->edit_lock_depth = 1;
+	return 1;
+}
+
+void
+edit_unlock_held(struct ferry *f)
+{
+	edit_unlock(f);
 }
 
 int

@@ -25,6 +25,15 @@ struct file_edit {
 	struct ferry *locked;	/* holds f's edit lock (ferry.h) until edit_release */
 };
 
+/*
+ * Waits for the edit lock as edit_read does, asking done(arg) between
+ * tries (every 0.1 s): 1 held (edit_unlock_held gives it back; edit_read
+ * inside nests), 0 done said there is no need before the lock came, -1
+ * error.  A queued edit another job carries ends its wait this way.
+ */
+int edit_lock_unless(struct ferry *f, int (*done)(void *), void *arg);
+void edit_unlock_held(struct ferry *f);
+
 /* reads path on h into e: 0 ok (also when missing), -1 error */
 int edit_read(struct step_ctx *ctx, const struct host *h, const char *path,
     struct file_edit *e);

@@ -11,6 +11,7 @@ struct journal {
 	char *path;
 	int lock_fd;		/* JOURNAL.lock while we hold the run lock, else -1 */
 	struct jcache *cache;	/* journal_preload()'s copy, NULL when none */
+	struct jcache_block *retired;	/* dropped copies' strings, lent until close */
 };
 
 /* journal-cache.c: answers from journal_preload()'s copy: 1, or 0 when none held */
@@ -18,7 +19,8 @@ int jcache_step_get(struct journal *j, const char *account, const char *step,
     struct step_record *out);
 int jcache_events(struct journal *j, const char *account, struct journal_event **out,
     size_t *n);
-void jcache_drop(struct journal *j);
+void jcache_drop(struct journal *j);	/* on a write */
+void jcache_close(struct journal *j);	/* on journal_close: frees what was lent too */
 
 /* prints "ferry: JOURNAL: what: sqlite's message", returns -1 */
 int jdb_error(struct journal *j, const char *what);

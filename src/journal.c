@@ -56,6 +56,13 @@ static const struct upgrade {
 	  "  uid INTEGER NOT NULL, gid INTEGER NOT NULL, sha256 TEXT NOT NULL,"
 	  "  at REAL NOT NULL);"
 	  "CREATE INDEX backups_by_step ON backups (account, step, host, path);" },
+	/* queued edits of one shared file, folded into one edit (journal-queue.c) */
+	{ 2,
+	  "CREATE TABLE edit_queue (id INTEGER PRIMARY KEY, file TEXT NOT NULL,"
+	  "  account TEXT NOT NULL, step TEXT NOT NULL, pid INTEGER NOT NULL,"
+	  "  payload TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'queued',"
+	  "  result TEXT NOT NULL DEFAULT '', at REAL NOT NULL, done_at REAL);"
+	  "CREATE INDEX edit_queue_by_file ON edit_queue (file, state);" },
 };
 #define SCHEMA_VERSION	(upgrades[sizeof upgrades / sizeof upgrades[0] - 1].to)
 
@@ -303,7 +310,8 @@ configure(struct journal *j)
 static int
 open_db(struct journal *j, int create)
 {
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW;
+	/* one thread per process: SQLite's per-call mutexes cost a tenth of plan at 10,000 accounts */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
 
 	if (secure_file(j->path, create) < 0)
 		return -1;
@@ -352,7 +360,7 @@ journal_close(struct journal *j)
 			debug("%s.lock: %s", j->path, strerror(errno));
 		close(j->lock_fd);	/* releases the flock */
 	}
-	jcache_drop(j);
+	jcache_close(j);
 	sqlite3_close_v2(j->db);
 	free(j->path);
 	free(j);

@@ -122,6 +122,43 @@ int journal_get_migration(struct journal *j, struct strbuf *from, struct strbuf 
  * memory; the first write drops the copy.  j may be NULL (nothing to do).
  */
 int journal_preload(struct journal *j);
+/*
+ * journal_step_get() from the preloaded copy without copying: out's detail
+ * and error are lent (never NULL detail; not to be freed nor changed) and
+ * stay valid until journal_close, writes notwithstanding.  1 answered, 0
+ * no copy held (ask journal_step_get).
+ */
+int journal_step_peek(struct journal *j, const char *account, const char *step,
+    struct step_record *out);
+/* journal_events() from the preloaded copy, lent until the next write: 1, or 0 no copy */
+int journal_events_peek(struct journal *j, const char *account,
+    const struct journal_event **out, size_t *n);
+
+/*
+ * Queued edits of one shared file (issue 8, run --jobs): a process that is
+ * to edit FILE ("HOST:PATH") leaves its change here as data (payload, the
+ * caller's format) before it waits for the edit lock; whoever holds the
+ * lock folds every live queued request of FILE into its one edit and marks
+ * them done with a result; the waiter, once it holds the lock, finds its
+ * request done (its change is in place) or applies it itself.  A request
+ * stays queued until done, so a crashed lock holder loses none.
+ */
+struct edit_request {
+	long long id;
+	char *account, *step, *payload, *state, *result;
+	long pid;
+};
+/* queues a request (first dropping the account's older ones for that step and file) */
+int journal_queue_put(struct journal *j, const char *file, const char *account,
+    const char *step, const char *payload, long long *id);
+/* FILE's requests still queued whose process lives, oldest first */
+int journal_queue_list(struct journal *j, const char *file, struct edit_request **out,
+    size_t *n);
+/* one request: 1 found, 0 gone, -1 error */
+int journal_queue_get(struct journal *j, long long id, struct edit_request *out);
+int journal_queue_done(struct journal *j, long long id, const char *result);
+void edit_request_release(struct edit_request *r);
+void edit_requests_free(struct edit_request *v, size_t n);
 
 double now_seconds(void);	/* wall clock, sub-second */
 void format_time_iso(char *buf, size_t n, double t);	/* 2026-11-24T18:00:00Z; "" for t <= 0 */

@@ -1,4 +1,5 @@
 /* status.c: where each account stands, in text and in CONTRACT.md's JSON. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,13 +31,20 @@ view_step(struct journal *j, const struct account *a, struct step_view *v)
 {
 	const char *skip = step_config_skip(v->def, a);
 
-	if (j && journal_step_get(j, a->name, v->def->id, &v->rec) < 0)
+	/* lent from the preloaded journal: no copy of 200,000 strings at 10,000 accounts */
+	if (j && journal_step_peek(j, a->name, v->def->id, &v->rec) == 1)
+		v->lent = 1;
+	else if (j && journal_step_get(j, a->name, v->def->id, &v->rec) < 0)
 		return -1;
 	if (!j)
 		v->rec.detail = xstrdup("");
 	if (v->rec.state == STEP_PENDING && skip) {
 		v->rec.state = STEP_SKIPPED;
-		free(v->rec.detail);
+		if (v->lent) {
+			v->rec.error = v->rec.error ? xstrdup(v->rec.error) : NULL;
+			v->lent = 0;
+		} else
+			free(v->rec.detail);
 		v->rec.detail = xstrdup(skip);
 	}
 	if (j && v->rec.state == STEP_WAITING)
@@ -73,7 +81,8 @@ status_steps_free(struct step_view *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		step_record_release(&v[i].rec);
+		if (!v[i].lent)
+			step_record_release(&v[i].rec);
 	free(v);
 }
 
@@ -161,8 +170,18 @@ json_account(struct strbuf *sb, struct journal *j, const struct account *a)
 	return 0;
 }
 
-int
-status_json(struct strbuf *out, const struct config *cf, struct journal *j,
+/* with fp, what is built goes out in 64 KB pieces: 20 MB at 10,000 accounts */
+static void
+spill(struct strbuf *out, FILE *fp)
+{
+	if (fp && out->len >= 65536) {
+		fwrite(out->buf, 1, out->len, fp);
+		strbuf_reset(out);
+	}
+}
+
+static int
+json_all(struct strbuf *out, FILE *fp, const struct config *cf, struct journal *j,
     struct account *const *accts, size_t n)
 {
 	size_t i;
@@ -176,9 +195,17 @@ status_json(struct strbuf *out, const struct config *cf, struct journal *j,
 		strbuf_addstr(out, i ? ",\n  " : "");
 		if (json_account(out, j, accts[i]) < 0)
 			return -1;
+		spill(out, fp);
 	}
 	strbuf_addstr(out, "]}\n");
 	return 0;
+}
+
+int
+status_json(struct strbuf *out, const struct config *cf, struct journal *j,
+    struct account *const *accts, size_t n)
+{
+	return json_all(out, NULL, cf, j, accts, n);
 }
 
 /* "1h 02m 05s", "4m 12s", "9s" */
@@ -252,8 +279,8 @@ text_account(struct strbuf *sb, struct journal *j, const struct account *a, doub
 	return 0;
 }
 
-int
-status_text(struct strbuf *out, struct journal *j, struct account *const *accts,
+static int
+text_all(struct strbuf *out, FILE *fp, struct journal *j, struct account *const *accts,
     size_t n, double now)
 {
 	size_t i;
@@ -263,6 +290,27 @@ status_text(struct strbuf *out, struct journal *j, struct account *const *accts,
 			strbuf_addch(out, '\n');
 		if (text_account(out, j, accts[i], now) < 0)
 			return -1;
+		spill(out, fp);
 	}
 	return 0;
+}
+
+int
+status_text(struct strbuf *out, struct journal *j, struct account *const *accts,
+    size_t n, double now)
+{
+	return text_all(out, NULL, j, accts, n, now);
+}
+
+int
+status_write(FILE *fp, int json, const struct config *cf, struct journal *j,
+    struct account *const *accts, size_t n, double now)
+{
+	struct strbuf out = STRBUF_INIT;
+	int rc = json ? json_all(&out, fp, cf, j, accts, n) : text_all(&out, fp, j, accts, n, now);
+
+	if (rc == 0)
+		fwrite(out.buf, 1, out.len, fp);
+	strbuf_release(&out);
+	return rc;
 }

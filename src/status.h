@@ -3,6 +3,7 @@
 #define FERRY_STATUS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "journal.h"
 #include "plan.h"
@@ -22,6 +23,7 @@ struct step_view {
 	const struct step_def *def;
 	struct step_record rec;	/* the journal's row; else the config's skip; else pending */
 	double gate;		/* waiting: when the gate opens, 0 if unknown */
+	int lent;		/* rec's strings are the journal's (journal_step_peek) */
 };
 
 /* the steps that apply to a, in checklist order; j may be NULL (all pending) */
@@ -37,5 +39,11 @@ int status_json(struct strbuf *out, const struct config *cf, struct journal *j,
 /* the human form; now is the clock a waiting step's time left is taken from */
 int status_text(struct strbuf *out, struct journal *j, struct account *const *accts,
     size_t n, double now);
+/*
+ * status_json (json) or status_text written to fp in pieces as they are
+ * built, in bounded memory; on an error (-1) what came before it is out.
+ */
+int status_write(FILE *fp, int json, const struct config *cf, struct journal *j,
+    struct account *const *accts, size_t n, double now);
 
 #endif

@@ -72,7 +72,9 @@ strbuf_add(struct strbuf *sb, const void *data, size_t len)
 {
 	if (len == 0)
 		return;
-	strbuf_grow(sb, len);
+	/* room left and under the cap: no call (plan and status at 10,000 accounts) */
+	if (len >= sb->alloc - sb->len || sb->len + len > strbuf_cap(sb))
+		strbuf_grow(sb, len);
 	memcpy(sb->buf + sb->len, data, len);
 	sb->len += len;
 	sb->buf[sb->len] = '\0';

@@ -261,6 +261,27 @@ test_accounts(void)
 	expect(FULL "[account alice]\nowner = a@example.net\nservices = mail\ndomains = alice.test\n"
 	    "[account bob]\nowner = b@example.net\nservices = mail\ndomains = bob.test alice.test\n",
 	    "ferry: ferry.conf:35: domains: 'alice.test' also belongs to [account alice]\n");
+	/* a zone shared by accounts without mail; each record name stays one account's */
+	{
+		struct config cf;
+		struct strbuf err = STRBUF_INIT;
+
+		CHECK_INT(load(&cf, FULL "[account w1]\nowner = a@example.net\nservices = web\n"
+		    "domains = hosting.test\nweb = w1.hosting.test\ntest-name = t1.hosting.test\n"
+		    "[account w2]\nowner = b@example.net\nservices = web\ndomains = hosting.test\n"
+		    "web = w2.hosting.test\ntest-name = t2.hosting.test\n", &err), 0);
+		CHECK_STR(err.buf, "");
+		config_free(&cf);
+		strbuf_release(&err);
+	}
+	expect(FULL "[account w1]\nowner = a@example.net\nservices = web\ndomains = hosting.test\n"
+	    "web = w1.hosting.test\ntest-name = t1.hosting.test\n[account w2]\nowner = b@example.net\nservices = web\n"
+	    "domains = hosting.test\nweb = w1.hosting.test\ntest-name = t2.hosting.test\n",
+	    "ferry: ferry.conf:38: web: 'w1.hosting.test' is also a name of [account w1]\n");
+	expect(FULL "[account w1]\nowner = a@example.net\nservices = web\ndomains = hosting.test\n"
+	    "web = w1.hosting.test\ntest-name = t1.hosting.test\n[account w2]\nowner = b@example.net\nservices = web mail\n"
+	    "domains = hosting.test\nweb = w2.hosting.test\ntest-name = t2.hosting.test\n",
+	    "ferry: ferry.conf:37: domains: 'hosting.test' also belongs to [account w1]\n");
 	expect(FULL "[account bob]\nowner = bob@example.net\n" MUSH
 	    "[account dan]\nowner = dan@example.net\nservices = mush\ndomains = dan.test\nmush-dir = g\n"
 	    "mush-port = 2860\nmush-start = ./Startmux\nmush-save = data\nmush-name = dan.test\n",

@@ -81,7 +81,7 @@ test_open(struct journal **jp)
 	CHECK_INT(journal_step_set(*jp, "alice", "prep.1", STEP_RUNNING, NULL, NULL), 0);
 	CHECK_INT(file_mode("-wal"), 0600);
 	CHECK_INT(file_mode("-shm"), 0600);
-	CHECK_INT(side_query("PRAGMA user_version"), 1);
+	CHECK_INT(side_query("PRAGMA user_version"), 2);	/* 2: the edit queue */
 	CHECK_INT(side_query("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 }
 
@@ -93,8 +93,8 @@ test_schema_reopen(struct journal **jp)
 	journal_close(*jp);
 	CHECK_INT(journal_open(jp, db_path, 0), 0);
 	CHECK(*jp != NULL);
-	CHECK_INT(side_query("PRAGMA user_version"), 1);
-	CHECK_INT(side_query("SELECT count(*) FROM sqlite_master WHERE type = 'table'"), 6);
+	CHECK_INT(side_query("PRAGMA user_version"), 2);
+	CHECK_INT(side_query("SELECT count(*) FROM sqlite_master WHERE type = 'table'"), 7);
 	CHECK_INT(journal_step_get(*jp, "alice", "prep.1", &r), 0);
 	CHECK_INT(r.state, STEP_RUNNING);
 	step_record_release(&r);
