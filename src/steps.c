@@ -211,8 +211,11 @@ run_step(struct ferry *f, struct account *a, const struct step_def *d,
 		pr = ops->probe(&ctx);
 		if (pr != PROBE_WAIT)
 			break;
-		if ((status = wait_gate(&ctx, o)) >= 0)
+		/* -1: waited, probe again (status must stay EXIT_OK for the step) */
+		if ((r = wait_gate(&ctx, o)) >= 0) {
+			status = r;
 			goto out;
+		}
 		strbuf_reset(&ctx.diff);
 	}
 	switch (pr) {
