@@ -12,11 +12,11 @@ require_lab
 
 # HOST DIR : every entry (the top too) with type, links, size, target, owner,
 # mode, mtime (directories' included), and each regular file's sha256
-# directories' times to the second: rsync leaves a directory made in the same
-# second as its source's time with the nanoseconds of its making
+# directories' and symlinks' times to the second: rsync leaves one made in the
+# same second as its source's time with the nanoseconds of its making
 listing() {
-	lab "$1" sh -c 'cd "$1" && { find . ! -type d -printf "%p|%y|%n|%s|%l|%U:%G|%m|%T@\n" &&
-		find . -type d -printf "%p|%y|%n|%s|%l|%U:%G|%m|%Ts\n"; } | LC_ALL=C sort &&
+	lab "$1" sh -c 'cd "$1" && { find . -type f -printf "%p|%y|%n|%s|%l|%U:%G|%m|%T@\n" &&
+		find . ! -type f -printf "%p|%y|%n|%s|%l|%U:%G|%m|%Ts\n"; } | LC_ALL=C sort &&
 		find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum' sh "$2"
 }
 same_trees() {	# DIR... : identical listings on both hosts, rsync sees nothing to send
