@@ -667,6 +667,26 @@ alias_cuts(const struct vhost_file *vf, const struct vhost_line *l, const char *
 	}
 }
 
+/* the edited text still gives block i the alias (pieces joined across a
+   continuation line): refused rather than written half done */
+static int
+still_aliased(const struct vhost_file *vf, size_t i, const char *name, const struct strbuf *out)
+{
+	struct vhost_file nv = VHOST_FILE_INIT;
+	size_t j;
+	int found = 0;
+
+	if (vhost_parse(&nv, vf->name, out->buf, out->len) < 0 || i >= nv.nblocks)
+		found = 1;
+	for (j = 0; !found && j < nv.blocks[i].aliases.n; j++)
+		found = strcasecmp(nv.blocks[i].aliases.v[j], name) == 0;
+	vhost_release(&nv);
+	if (found)
+		error("%s:%d: ServerAlias %s is split by a continuation line; edit it by hand",
+		    vf->name, vf->blocks[i].line_first, name);
+	return found;
+}
+
 int
 vhost_remove_alias(const struct vhost_file *vf, size_t i, const char *name, struct strbuf *out)
 {
@@ -690,7 +710,7 @@ vhost_remove_alias(const struct vhost_file *vf, size_t i, const char *name, stru
 	}
 	vh_apply_cuts(vf, cuts, n, out);
 	free(cuts);
-	return 1;
+	return still_aliased(vf, i, name, out) ? -1 : 1;
 }
 
 int
