@@ -23,14 +23,12 @@ static const char write_new_script[] =
 	"if [ -e \"$1\" ]; then chown --reference=\"$1\" \"$1.ferry-new\" && "
 	"chmod --reference=\"$1\" \"$1.ferry-new\"; else chmod \"$2\" \"$1.ferry-new\"; fi";
 
-static void edit_unlock(struct ferry *f);
-
 /* drops e's hold on the edit lock once, however often it is released */
 static void
 edit_unlock_of(struct file_edit *e)
 {
 	if (e->locked) {
-		edit_unlock(e->locked);
+		edit_unlock_held(e->locked);
 		e->locked = NULL;
 	}
 }
@@ -38,37 +36,8 @@ edit_unlock_of(struct file_edit *e)
 /*
  * A fresh open file description per outermost lock: a forked job must not
  * share its parent's (flock belongs to the description, not the process).
+ * Without done it waits; with it, it asks done(arg) between tries.
  */
-static int
-edit_lock(struct ferry *f)
-{
-	struct strbuf path = STRBUF_INIT;
-	int fd;
-
-	if (f->edit_lock_depth++ > 0)
-		return 0;
-	strbuf_addf(&path, "%s.edit-lock", f->cf->journal);
-	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-		error_errno("%s", path.buf);
-		if (fd >= 0)
-			close(fd);
-		f->edit_lock_depth = 0;
-		strbuf_release(&path);
-		return -1;
-	}
-	f->edit_lock_fd = fd;
-	strbuf_release(&path);
-	return 0;
-}
-
-static void
-edit_unlock(struct ferry *f)
-{
-	if (f->edit_lock_depth > 0 && --f->edit_lock_depth == 0)
-		close(f->edit_lock_fd);	/* releases the flock */
-}
-
 int
 edit_lock_unless(struct ferry *f, int (*done)(void *), void *arg)
 {
@@ -87,26 +56,34 @@ edit_lock_unless(struct ferry *f, int (*done)(void *), void *arg)
 		return -1;
 	}
 	strbuf_release(&path);
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	while (flock(fd, done ? LOCK_EX | LOCK_NB : LOCK_EX) < 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			close(fd);
 			return error_errno("flock");
 		}
-		if (done(arg)) {
+		if (done && done(arg)) {
 			close(fd);
 			return 0;
 		}
-		usleep(100000);
+		if (done)
+			usleep(100000);
 	}
 	f->edit_lock_fd = fd;
 	f->edit_lock_depth = 1;
 	return 1;
 }
 
+static int
+edit_lock(struct ferry *f)
+{
+	return edit_lock_unless(f, NULL, NULL) < 0 ? -1 : 0;
+}
+
 void
 edit_unlock_held(struct ferry *f)
 {
-	edit_unlock(f);
+	if (f->edit_lock_depth > 0 && --f->edit_lock_depth == 0)
+		close(f->edit_lock_fd);	/* releases the flock */
 }
 
 int

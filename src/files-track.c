@@ -161,12 +161,6 @@ has_event(const char *evs, size_t len, const char *name)
 	return 0;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void
 sort_unique(struct strlist *l)
 {
@@ -174,7 +168,7 @@ sort_unique(struct strlist *l)
 
 	if (l->n == 0)
 		return;
-	qsort(l->v, l->n, sizeof *l->v, cmp_str);
+	qsort(l->v, l->n, sizeof *l->v, strp_cmp);
 	for (i = 1; i < l->n; i++) {
 		if (strcmp(l->v[i], l->v[k]) == 0)
 			free(l->v[i]);
@@ -200,7 +194,7 @@ drop_nested_dirs(struct strlist *l)
 		strbuf_addstr(&up, l->v[i]);
 		while (!inside && (slash = strrchr(up.buf, '/')) != NULL && slash > up.buf + 1) {
 			strbuf_setlen(&up, (size_t)(slash - up.buf));
-			inside = bsearch(&up.buf, l->v, l->n, sizeof *l->v, cmp_str) != NULL;
+			inside = bsearch(&up.buf, l->v, l->n, sizeof *l->v, strp_cmp) != NULL;
 		}
 		if (inside)
 			free(l->v[i]);

@@ -240,6 +240,12 @@ strlist_clear(struct strlist *l)
 }
 
 int
+strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
 strlist_has(const struct strlist *l, const char *s)
 {
 	size_t i;

@@ -53,5 +53,7 @@ void strlist_clear(struct strlist *l);
 int strlist_has(const struct strlist *l, const char *s);
 /* split on blanks (space, tab) into l */
 void strlist_split(struct strlist *l, const char *s);
+/* qsort/bsearch order of char * elements (strcmp) */
+int strp_cmp(const void *a, const void *b);
 
 #endif

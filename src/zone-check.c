@@ -40,12 +40,6 @@ rr_key(const struct zone_rr *rr, int mask_serial)
 	return strbuf_detach(&sb);
 }
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* the keys of the records no change names, sorted */
 static char **
 unnamed_keys(const struct zone *z, const struct prep *p, size_t n, size_t *count)
@@ -60,7 +54,7 @@ unnamed_keys(const struct zone *z, const struct prep *p, size_t n, size_t *count
 		if (k == n)
 			v[(*count)++] = rr_key(&z->rr[i], 1);
 	}
-	qsort(v, *count, sizeof(*v), str_cmp);
+	qsort(v, *count, sizeof(*v), strp_cmp);
 	return v;
 }
 
