@@ -23,6 +23,7 @@ struct user_info {
 	char *group_line;	/* getent group of the primary gid */
 	char *uid_owner;	/* (new host) who holds this uid already */
 	char *gid_owner;	/* (new host) which group holds this gid already */
+	char *home_new;		/* (old host) the home it gets on the new host; home points here */
 };
 
 /*
@@ -48,6 +49,7 @@ user_release(struct user_info *u)
 	free(u->group_line);
 	free(u->uid_owner);
 	free(u->gid_owner);
+	free(u->home_new);
 	strlist_clear(&u->groups);
 	memset(u, 0, sizeof *u);
 }
@@ -149,8 +151,20 @@ read_user(struct step_ctx *ctx, const struct host *h, const char *uid, const cha
     struct user_info *u)
 {
 	const char *args[] = { ctx->a->name, uid ? uid : "", gid ? gid : "", NULL };
+	const struct config *cf = ctx->f->cf;
+	struct strbuf home = STRBUF_INIT;
+	int r = read_user_by(ctx, h, user_script, args, u, NULL);
 
-	return read_user_by(ctx, h, user_script, args, u, NULL);
+	/*
+	 * The home lands where the new host's `home` says (prep.2 syncs it
+	 * there), and its passwd entry says the same, whatever the old one said.
+	 */
+	if (r == 0 && u->found && h == cf->from) {
+		strbuf_addf(&home, "%s/%s", cf->to->home, ctx->a->name);
+		u->home_new = strbuf_detach(&home);
+		u->home = u->home_new;
+	}
+	return r;
 }
 
 static void
