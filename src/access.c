@@ -84,7 +84,7 @@ access_banner(const char *addr, int port, struct strbuf *why)
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((unsigned short)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+	if (addr == NULL || inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
 		return 0;	/* a name or IPv6: the ssh login below is the measurement */
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
 		return -1;
