@@ -113,7 +113,7 @@ commit_and_measure(struct step_ctx *ctx, struct file_edit *e, const char *text,
 		run_firewall(ctx, h);
 		r = -1;
 	} else if (r == 0)
-		strbuf_addf(&ctx->detail, "%s admits ssh port%s %s now; ", h->firewall,
+		strbuf_addf(&ctx->detail, "%s admits ssh port%s %s now", h->firewall,
 		    ports->n > 1 ? "s" : "", ports->v[0]);
 	strlist_clear(&check);
 	strlist_clear(&still);
