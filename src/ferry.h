@@ -61,6 +61,12 @@ struct cmd_entry {
 
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_find(const char *name);
+/*
+ * The accounts named on the command line (or all with all_flag); an unknown
+ * name is a usage error: returns -1 after the message.
+ */
+int select_accounts(struct ferry *f, const struct cmd_entry *e, char **names, int n,
+    int all_flag, struct account ***out, size_t *n_out);
 int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

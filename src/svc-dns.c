@@ -485,4 +485,4 @@ static const struct step_ops dns_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_dns = { "dns", dns_steps };
+const struct service svc_dns = { "dns", dns_steps, NULL };

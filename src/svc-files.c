@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "downtime.h"
 #include "edit.h"
 #include "fault.h"
 #include "files-track.h"
@@ -538,4 +537,4 @@ static const struct step_ops files_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_files = { "files", files_steps };
+const struct service svc_files = { "files", files_steps, NULL };

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "downtime.h"
 #include "edit.h"
 #include "mail.h"
 #include "mbox.h"
@@ -736,4 +735,4 @@ static const struct step_ops mail_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_mail = { "mail", mail_steps };
+const struct service svc_mail = { "mail", mail_steps, NULL };

@@ -17,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "downtime.h"
 #include "edit.h"
 
 #define GAME_UP_SECONDS 30
@@ -630,4 +629,4 @@ static const struct step_ops mush_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_mush = { "mush", mush_steps };
+const struct service svc_mush = { "mush", mush_steps, NULL };

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "dns.h"
-#include "downtime.h"
 #include "files-track.h"
 #include "mail.h"
 #include "notice.h"
@@ -191,4 +190,4 @@ static const struct step_ops notice_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_notice = { "notice", notice_steps };
+const struct service svc_notice = { "notice", notice_steps, NULL };

@@ -17,6 +17,7 @@
 #include "probe.h"
 #include "sha256.h"
 #include "vhost.h"
+#include "web-watch.h"
 #include "web.h"
 
 struct vfile {
@@ -781,4 +782,4 @@ static const struct step_ops web_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_web = { "web", web_steps };
+const struct service svc_web = { "web", web_steps, &web_watch_hook };
