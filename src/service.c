@@ -48,6 +48,17 @@ service_around(struct step_ctx *ctx, int (*op)(struct step_ctx *ctx))
 }
 
 int
+service_tidy(struct step_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; services[i]; i++)
+		if (services[i]->tidy && services[i]->tidy(ctx) < 0)
+			return -1;
+	return 0;
+}
+
+int
 step_error(struct step_ctx *ctx, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -61,6 +61,9 @@ struct service {
 	const char *name;
 	const struct step_ops *steps;	/* terminated by an entry with id NULL */
 	const struct step_hook *around;	/* optional */
+	/* optional: what this driver puts back when the account's move is
+	   finished (done.tidy), checked from outside; 0 or -1 */
+	int (*tidy)(struct step_ctx *ctx);
 };
 
 extern const struct service svc_account, svc_files, svc_web, svc_mail, svc_mush, svc_dns,
@@ -73,6 +76,9 @@ const struct step_ops *service_step(const char *id);
  * hooks begin in registry order and end in reverse.  Returns op's result.
  */
 int service_around(struct step_ctx *ctx, int (*op)(struct step_ctx *ctx));
+
+/* every driver's tidy in registry order; stops at the first that fails */
+int service_tidy(struct step_ctx *ctx);
 
 /* "ferry: ACCOUNT: STEP: msg", returns -1 */
 int step_error(struct step_ctx *ctx, const char *fmt, ...)

@@ -537,4 +537,11 @@ static const struct step_ops files_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_files = { "files", files_steps, NULL };
+/* done.tidy: no change watcher (phase1.presync's) left running on the old host */
+static int
+files_tidy(struct step_ctx *ctx)
+{
+	return track_stop(ctx);
+}
+
+const struct service svc_files = { .name = "files", .steps = files_steps, .tidy = files_tidy };

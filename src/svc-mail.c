@@ -735,4 +735,4 @@ static const struct step_ops mail_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_mail = { "mail", mail_steps, NULL };
+const struct service svc_mail = { .name = "mail", .steps = mail_steps };

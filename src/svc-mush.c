@@ -629,4 +629,4 @@ static const struct step_ops mush_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_mush = { "mush", mush_steps, NULL };
+const struct service svc_mush = { .name = "mush", .steps = mush_steps };

@@ -203,4 +203,4 @@ static const struct step_ops watch_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_watch = { "watch", watch_steps, NULL };
+const struct service svc_watch = { .name = "watch", .steps = watch_steps };

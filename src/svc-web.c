@@ -715,8 +715,8 @@ redirect_verify(struct step_ctx *ctx)
 
 /* ---- done.tidy's web part, and what svc-files needs ---- */
 
-int
-web_tidy_apply(struct step_ctx *ctx)
+static int
+web_tidy(struct step_ctx *ctx)
 {
 	struct vfile v;
 	struct strbuf text = STRBUF_INIT;
@@ -782,4 +782,6 @@ static const struct step_ops web_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_web = { "web", web_steps, &web_watch_hook };
+const struct service svc_web = {
+	.name = "web", .steps = web_steps, .around = &web_watch_hook, .tidy = web_tidy
+};
