@@ -38,7 +38,7 @@ job_run(struct ferry *f, struct account *a, const struct run_opts *o)
 		st = steps_run_account(f, a, o);
 	if (f->j)
 		journal_close(f->j);
-	remote_close_all(f);
+	remote_close_all(&f->tr);
 	fflush(stdout);
 	fflush(stderr);
 	_exit(st);
@@ -84,7 +84,7 @@ run_jobs(struct ferry *f, struct account **accts, size_t n, const struct run_opt
 	size_t next = 0, running = 0, k;
 	int status = EXIT_OK;
 
-	remote_connect_all(f);
+	remote_connect_all(&f->tr, f->cf->hosts, f->cf->n_hosts);
 	fflush(stdout);
 	fflush(stderr);
 	while (next < n || running > 0) {

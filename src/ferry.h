@@ -17,8 +17,6 @@
 #define EXIT_USAGE	2
 #define EXIT_STOPPED	3
 
-struct remote_conn;
-
 struct ferry {
 	struct config *cf;
 	struct journal *j;		/* NULL until a command opens it */
@@ -27,10 +25,7 @@ struct ferry {
 	 * rsync), and remove the account from the new host */
 	int rollback_discard;
 	int rollback_remove_account;
-	/* ssh ControlMasters: one per host, in a private 0700 directory */
-	char *ctl_dir;
-	struct remote_conn *conns;
-	size_t n_conns;
+	struct transport tr;		/* the ssh connections (remote.h) */
 	/*
 	 * run --jobs: live files shared by accounts (vhosts, virtusertable, a
 	 * zone) are read, changed and reloaded under one flock on

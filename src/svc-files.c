@@ -204,7 +204,7 @@ rsync_exec(struct step_ctx *ctx, const struct strlist *argv, const struct strbuf
 		c.in = in->buf;
 		c.in_len = in->len;
 	}
-	r = remote_run(ctx->f, ctx->f->cf->from, &c);
+	r = remote_run(&ctx->f->tr, ctx->f->cf->from, &c);
 	st->seconds = now_seconds() - t0;
 	st->files = stat_number(c.out.buf, "Number of regular files transferred");
 	st->bytes = stat_number(c.out.buf, "Total transferred file size");

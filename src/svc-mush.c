@@ -318,7 +318,7 @@ copy_old_to_new(struct step_ctx *ctx, const char *src, const char *dst)
 
 	strbuf_addf(&to, "%s:%s", config_rsync_dest(ctx->f->cf), dst);
 	argv[7] = to.buf;
-	r = remote_capture(ctx->f, ctx->f->cf->from, argv, NULL, &err);
+	r = remote_capture(&ctx->f->tr, ctx->f->cf->from, argv, NULL, &err);
 	if (r != 0)
 		step_error(ctx, "rsync %s -> %s failed: %s", src, to.buf, err.buf);
 	strbuf_release(&to);

@@ -110,7 +110,7 @@ freeze_apply(struct step_ctx *ctx)
 	    cf->admin);
 	/* else phase1.3's first command on the old host opens its ssh master
 	   inside the freeze window (a failure shows there) */
-	remote_connect(ctx->f, cf->from, NULL);
+	remote_connect(&ctx->f->tr, cf->from, NULL);
 	r = notice_send(ctx, "Your account is moving: please do not change files now", body.buf);
 	strbuf_release(&body);
 	if (r < 0)

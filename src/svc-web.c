@@ -248,7 +248,7 @@ vhosts_verify(struct step_ctx *ctx)
 	const char *argv[] = { "apache2ctl", "-S", NULL };
 	int r = 0;
 
-	if (remote_capture(ctx->f, to, argv, &out, NULL) != 0 || strstr(out.buf, ctx->a->test_name) == NULL)
+	if (remote_capture(&ctx->f->tr, to, argv, &out, NULL) != 0 || strstr(out.buf, ctx->a->test_name) == NULL)
 		r = step_error(ctx, "%s: apache2ctl -S does not list %s", to->name, ctx->a->test_name);
 	if (r == 0)
 		r = fetch_ok(ctx, ctx->a->test_name, to->address, "/", 200);
