@@ -71,7 +71,7 @@ read_facts(struct ferry *f, const struct host *h, struct account **accts, size_t
 	strlist_push(&argv, "sh");
 	for (i = 0; i < n; i++)
 		strlist_push(&argv, accts[i]->name);
-	r = remote_capture(f, h, (const char *const *)argv.v, &out, NULL);
+	r = remote_capture(&f->tr, h, (const char *const *)argv.v, &out, NULL);
 	for (line = strtok_r(out.buf, "\n", &save); r == 0 && line;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (strcmp(line, "--") == 0)
@@ -172,7 +172,7 @@ report_groups(struct ferry *f, const struct config *cf, const char *user, const 
 	strlist_push(&argv, "sh");
 	for (i = 1; i < words.n; i++)	/* the first is the primary group: prep.1 makes it */
 		strlist_push(&argv, words.v[i]);
-	if (remote_capture(f, cf->to, (const char *const *)argv.v, &out, NULL) == 0 && out.len) {
+	if (remote_capture(&f->tr, cf->to, (const char *const *)argv.v, &out, NULL) == 0 && out.len) {
 		strbuf_rtrim(&out);
 		for (i = 0; i < out.len; i++)
 			if (out.buf[i] == '\n')
@@ -248,12 +248,12 @@ check_zone(struct ferry *f, const char *zone)
 	int bad = 0;
 
 	expand_template(&path, f->cf->dns.zone_file, &ex);
-	if (remote_read_file(f, p, path.buf, &text) != 0)
+	if (remote_read_file(&f->tr, p, path.buf, &text) != 0)
 		bad = error("check: %s: cannot read the zone file %s", p->name, path.buf);
 	else if (zone_parse(&z, path.buf, zone, text.buf, text.len, &err) < 0)
 		bad = error("check: %s: zone %s: ferry cannot edit it: %s", p->name, zone, err.buf);
 	strbuf_reset(&text);
-	if (!bad && remote_capture(f, p, argv, &text, NULL) != 0)
+	if (!bad && remote_capture(&f->tr, p, argv, &text, NULL) != 0)
 		bad = error("check: %s: rndc zonestatus %s failed: named does not serve it", p->name,
 		    zone);
 	else if (!bad && strstr(text.buf, "\ndynamic: yes"))
@@ -308,7 +308,7 @@ check_apache(struct ferry *f)
 	}
 	if ((d = apache_conf_serving(&ac, h->address, 80, "", NULL)) >= 0)
 		strbuf_addf(&mine, "%s:%d", ac.vhosts[d].file, ac.vhosts[d].line);
-	if (remote_capture(f, h, argv, &out, NULL) != 0)
+	if (remote_capture(&f->tr, h, argv, &out, NULL) != 0)
 		bad = error("check: %s: apache2ctl -S failed", h->name);
 	strbuf_rtrim(&out);
 	if (!bad && strcmp(out.buf, mine.buf) != 0)
