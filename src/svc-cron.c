@@ -173,6 +173,10 @@ read_both(struct step_ctx *ctx)
 	struct cron_state *s = xcalloc(1, sizeof *s);
 	int ro, rn;
 
+	strbuf_init(&s->old);
+	strbuf_init(&s->new);
+	strbuf_init(&s->want_old);
+	strbuf_init(&s->want_new);
 	ctx->priv = s;
 	ctx->priv_free = state_free;
 	ro = cron_read(ctx, ctx->f->cf->from, &s->old);
@@ -242,6 +246,8 @@ prep_undo(struct step_ctx *ctx)
 
 	if (r < 0)
 		return -1;
+	strbuf_addf(&ctx->detail, r == 1 ? "nothing kept to put back on %s" :
+	    "%s's crontab as it was before prep.cron", ctx->f->cf->to->name);
 	return forget(ctx, ctx->f->cf->to);
 }
 
@@ -322,6 +328,8 @@ p1_undo(struct step_ctx *ctx)
 		return -1;
 	if (forget(ctx, ctx->f->cf->from) < 0 || forget(ctx, ctx->f->cf->to) < 0)
 		return -1;
+	strbuf_addf(&ctx->detail, "jobs on %s again, switched off on %s", ctx->f->cf->from->name,
+	    ctx->f->cf->to->name);
 	return 0;
 }
 
