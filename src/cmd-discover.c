@@ -294,6 +294,21 @@ force_ok(const char *path, int force)
 	return 1;
 }
 
+/* the journal beside FILE: disc.conf -> disc.db, so two configs keep apart */
+static char *
+journal_of(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = strlen(base);
+	struct strbuf j = STRBUF_INIT;
+
+	if (n > 5 && strcmp(base + n - 5, ".conf") == 0)
+		n -= 5;
+	strbuf_add(&j, base, n);
+	strbuf_addstr(&j, ".db");
+	return strbuf_detach(&j);
+}
+
 static char *
 dir_of(const char *path)
 {
@@ -323,6 +338,7 @@ discover_exec(struct ferry *f, int argc, char **argv)
 	host_init(&d.old, a.from, "old");
 	host_init(&d.new, a.to, "new");
 	d.out_dir = dir_of(a.out);
+	d.journal = journal_of(a.out);
 	if (ask_host(f, &d.old, old_script) < 0 || ask_host(f, &d.new, peer_script) < 0) {
 		dsc_release(&d);
 		return EXIT_FAIL;

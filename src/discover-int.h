@@ -69,6 +69,7 @@ struct dsc {
 	struct dsc_risk *risks;
 	size_t n_risks;
 	char *admin, *out_dir;
+	char *journal;			/* FILE's name with .db for .conf */
 	int cutover_ttl;
 };
 

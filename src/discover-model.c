@@ -618,4 +618,5 @@ dsc_release(struct dsc *d)
 	free(d->spool);
 	free(d->admin);
 	free(d->out_dir);
+	free(d->journal);
 }

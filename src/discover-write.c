@@ -109,7 +109,7 @@ write_migration(const struct dsc *d, struct strbuf *o)
 	strbuf_addstr(o, "[migration]\n");
 	key(o, "from", d->old.h.name);
 	key(o, "to", d->new.h.name);
-	key(o, "journal", "ferry.db");
+	key(o, "journal", d->journal);
 	strbuf_addstr(o, "# guessed: the SOA contact of the old host's own zone\n");
 	key(o, "admin", d->admin);
 	strbuf_addstr(o, "# guessed: the old host's MTA, which delivers the owners' mail today\n");
