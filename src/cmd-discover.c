@@ -158,7 +158,7 @@ ask_host(struct ferry *f, struct dsc_host *dh, const char *script)
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT, l = STRBUF_INIT;
 	int r;
 
-	r = remote_capture(f, &dh->h, argv, &out, &err);
+	r = remote_capture(&f->tr, &dh->h, argv, &out, &err);
 	if (r != 0) {
 		if (r != 255)
 			error("discover: %s: the reading script failed (%d): %s", dh->h.ssh, r, err.buf);

@@ -339,4 +339,4 @@ static const struct step_ops cron_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_cron = { "cron", cron_steps };
+const struct service svc_cron = { .name = "cron", .steps = cron_steps };
