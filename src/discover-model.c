@@ -474,25 +474,32 @@ account_misc(struct dsc *d, struct dsc_acct *a)
 	}
 }
 
-/* the name ~user pages are served under: the shortest name of the
- * VirtualHost serving the old host's own name (Apache's default vhost else) */
+/*
+ * The name ~user pages are served under: the shortest name of the
+ * VirtualHost that names the old host itself, else of Apache's default
+ * vhost (the first block, files in Apache's reading order), else the old
+ * host's own name (a default vhost without ServerName answers for it).
+ */
 static void
 userdir_domain(struct dsc *d)
 {
-	size_t i, j;
+	const struct dsc_vhost *v = NULL;
+	size_t i;
 
-	for (i = 0; i < d->n_vh && !d->userdir_domain; i++)
-		if (strlist_has(&d->vh[i].names, d->old.fqdn) || i + 1 == d->n_vh)
-			for (j = 0; j < d->vh[i].names.n; j++) {
-				const char *n = d->vh[i].names.v[j];
-
-				if (!strlist_has(&d->vh[i].names, d->old.fqdn) && d->n_vh > 1)
-					n = d->vh[0].names.v[0];
-				if (!d->userdir_domain || strlen(n) < strlen(d->userdir_domain)) {
-					free(d->userdir_domain);
-					d->userdir_domain = xstrdup(n);
-				}
-			}
+	for (i = 0; i < d->n_vh && !v; i++)
+		if (strlist_has(&d->vh[i].names, d->old.fqdn))
+			v = &d->vh[i];
+	if (!v && d->n_vh)
+		v = &d->vh[0];
+	if (!v || !v->names.n) {
+		d->userdir_domain = xstrdup(d->old.fqdn);
+		return;
+	}
+	for (i = 0; i < v->names.n; i++)
+		if (!d->userdir_domain || strlen(v->names.v[i]) < strlen(d->userdir_domain)) {
+			free(d->userdir_domain);
+			d->userdir_domain = xstrdup(v->names.v[i]);
+		}
 }
 
 /* the admin: the SOA contact of the zone holding the old host's name */
