@@ -178,6 +178,8 @@ ask_host(struct ferry *f, struct dsc_host *dh, const char *script)
 		dh->address = xstrdup(l.buf);
 	else if (body_line(dsc_get(&dh->st, "fqdn-addr", NULL), 0, &l) == 0 && l.len)
 		dh->address = xstrndup(l.buf, strcspn(l.buf, " \t"));
+	dh->h.address = dh->address;	/* shared, freed once (dsc_host_release) */
+	dh->h.fqdn = dh->fqdn;
 	dh->free_kb = df_free(dsc_get(&dh->st, "df", NULL));
 	strbuf_release(&l);
 	strbuf_release(&out);

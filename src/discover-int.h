@@ -2,6 +2,7 @@
 #ifndef FERRY_DISCOVER_INT_H
 #define FERRY_DISCOVER_INT_H
 
+#include "apache-conf.h"
 #include "discover.h"
 #include "ferry.h"
 #include "virtuser.h"
@@ -56,6 +57,8 @@ struct dsc {
 	struct zone *zdata;		/* parsed, same order (origin NULL: unreadable) */
 	size_t n_pz;
 	char *zone_template;
+	struct apache_conf ac;		/* the old host's Apache, by Apache's rules */
+	int have_ac;
 	struct dsc_vhost *vh;
 	size_t n_vh;
 	char *userdir;			/* UserDir's directory name, NULL when off */

@@ -15,7 +15,7 @@
 #include <strings.h>
 
 #include "discover-int.h"
-#include "vhost.h"
+#include "web-apache.h"
 #include "xmalloc.h"
 
 static const char *
@@ -40,36 +40,38 @@ add_host_name(struct strlist *l, const char *name)
 	free(n);
 }
 
+/*
+ * The VirtualHosts in Apache's order, read by Apache's rules (Includes,
+ * sites-enabled, the default vhost: web-apache.c, shared with check).
+ */
 static void
 read_vhosts(struct dsc *d)
 {
-	size_t i, k, j;
+	size_t i, j;
 
-	for (i = 0; i < d->old.st.n; i++) {
-		const struct dsc_section *s = &d->old.st.s[i];
-		struct vhost_file vf = VHOST_FILE_INIT;
+	if (!dsc_get(&d->old.st, "apache-S", NULL))
+		return;		/* no Apache on the old host */
+	if (apache_host_load(d->f, &d->old.h, &d->ac) < 0) {
+		dsc_risk(d, "vhost", NULL, "%s: Apache's configuration could not be read: "
+		    "no account gets web", d->old.h.name);
+		return;
+	}
+	d->have_ac = 1;
+	for (i = 0; i < d->ac.nvhosts; i++) {
+		const struct apache_vhost *b = &d->ac.vhosts[i];
+		struct dsc_vhost *v;
 
-		if (strcmp(s->kind, "file") != 0 || !strcasestr(s->body.buf, "<VirtualHost"))
-			continue;
-		if (vhost_parse(&vf, s->arg, s->body.buf, s->body.len) < 0)
-			continue;
-		for (k = 0; k < vf.nblocks; k++) {
-			struct vhost_block *b = &vf.blocks[k];
-			struct dsc_vhost *v;
-
-			d->vh = xreallocarray(d->vh, d->n_vh + 1, sizeof *d->vh);
-			v = &d->vh[d->n_vh++];
-			memset(v, 0, sizeof *v);
-			v->file = xstrdup(s->arg);
-			v->line = b->line_first;
-			v->addrs = xstrdup(b->addrs ? b->addrs : "");
-			if (b->server_name)
-				add_host_name(&v->names, b->server_name);
-			for (j = 0; j < b->aliases.n; j++)
-				add_host_name(&v->names, b->aliases.v[j]);
-			v->docroot = b->document_root ? xstrdup(b->document_root) : NULL;
-		}
-		vhost_release(&vf);
+		d->vh = xreallocarray(d->vh, d->n_vh + 1, sizeof *d->vh);
+		v = &d->vh[d->n_vh++];
+		memset(v, 0, sizeof *v);
+		v->file = xstrdup(b->file);
+		v->line = b->line;
+		v->addrs = xstrdup(b->addrs.n ? b->addrs.v[0] : "");
+		if (b->server_name)
+			add_host_name(&v->names, b->server_name);
+		for (j = 0; j < b->aliases.n; j++)
+			add_host_name(&v->names, b->aliases.v[j]);
+		v->docroot = b->document_root ? xstrdup(b->document_root) : NULL;
 	}
 }
 
@@ -484,13 +486,11 @@ static void
 userdir_domain(struct dsc *d)
 {
 	const struct dsc_vhost *v = NULL;
+	long k = d->have_ac ? apache_host_serving(&d->ac, &d->old.h, d->old.fqdn, NULL) : -1;
 	size_t i;
 
-	for (i = 0; i < d->n_vh && !v; i++)
-		if (strlist_has(&d->vh[i].names, d->old.fqdn))
-			v = &d->vh[i];
-	if (!v && d->n_vh)
-		v = &d->vh[0];
+	if (k >= 0 && (size_t)k < d->n_vh)
+		v = &d->vh[k];
 	if (!v || !v->names.n) {
 		d->userdir_domain = xstrdup(d->old.fqdn);
 		return;
@@ -598,6 +598,7 @@ dsc_release(struct dsc *d)
 		strlist_clear(&d->vh[i].names);
 	}
 	free(d->vh);
+	apache_conf_release(&d->ac);
 	for (i = 0; i < d->n_pz; i++)
 		zone_release(&d->zdata[i]);
 	free(d->zdata);
