@@ -1,5 +1,5 @@
 #!/bin/bash
-# t3003: carol's crontab moves: prep.cron puts a switched-off copy on
+# t3005: carol's crontab moves: prep.cron puts a switched-off copy on
 # neko-base, phase1.cron switches it on there and off (kept, commented) on
 # charon; the job is seen running by cron on one host, then on the other;
 # rollback brings it back to charon, then takes the copy away.
