@@ -27,7 +27,9 @@
 /* "none" when the account has no crontab on the host */
 #define CRON_NONE 3
 
+/* an account the host does not know yet (a dry run before prep.1) has none */
 static const char read_script[] =
+	"id -u \"$1\" >/dev/null 2>&1 || exit 3\n"
 	"out=$(crontab -u \"$1\" -l 2>&1); rc=$?\n"
 	"if [ $rc -ne 0 ]; then\n"
 	"  case $out in 'no crontab for '*) exit 3 ;; esac\n"
