@@ -272,12 +272,16 @@ check_zone(struct ferry *f, const char *zone)
 	return bad;
 }
 
-/* Apache's default vhost of ADDR:80 by apache2ctl -S, as "REALPATH:LINE" */
+/*
+ * Apache's default vhost of ADDR:80 by apache2ctl -S, as "REALPATH:LINE":
+ * the "default server" line of a NameVirtualHost address, or the one line
+ * "ADDR NAME (FILE:LINE)" of an address with a single block
+ */
 static const char default_script[] =
 	"apache2ctl -S 2>/dev/null | awk -v a=\"$1:80\" '"
-	"/^[^ \\t]/ { cur = $1 } "
-	"/default server/ && (cur == a || (cur == \"*:80\" && !d)) { "
-	"  l = $NF; gsub(/[()]/, \"\", l); n = split(l, p, \":\"); "
+	"/^[^ \\t]/ { cur = $1; one = (NF == 3 && $NF ~ /^\\(.*:[0-9]+\\)$/) } "
+	"(one || /default server/) && (cur == a || (cur == \"*:80\" && !d)) { "
+	"  l = $NF; gsub(/[()]/, \"\", l); one = 0; "
 	"  if (cur == a) e = l; else d = l } "
 	"END { print (e != \"\" ? e : d) }' | { IFS=: read -r f l; "
 	"[ -n \"$f\" ] && printf '%s:%s\\n' \"$(readlink -f -- \"$f\")\" \"$l\"; }";

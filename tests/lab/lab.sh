@@ -34,7 +34,7 @@ PATHV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PACKAGES="openssh-server openssh-client rsync apache2 sendmail sendmail-base sendmail-bin
  sendmail-cf sensible-mda procmail m4 make swaks bind9 bind9-utils bind9-dnsutils tinymux
  netcat-openbsd rsyslog curl procps iproute2 perl libcurl4-openssl-dev libldns-dev ldnsutils
- acl attr util-linux passwd inotify-tools cron iptables"
+ acl attr util-linux passwd inotify-tools"
 # seed accounts on charon: name uid
 ACCOUNTS="alice:2001 bob:2002 carol:2003 dave:2004"
 MUX_PASSWORD=potrzebie
@@ -105,9 +105,12 @@ cmd_exec() {
 
 # --- install ------------------------------------------------------------------
 
+# t3004 runs a real packet filter script in a host; t3005 a real cron
+PACKAGES_EXTRA="iptables cron"
+
 cmd_install() {
 	local p missing=""
-	for p in $PACKAGES; do
+	for p in $PACKAGES $PACKAGES_EXTRA; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
 			missing="$missing $p"
 	done
