@@ -226,7 +226,7 @@ dest_user(const char *dest, struct strbuf *out)
 static void
 ask_nameservers(struct dsc *d)
 {
-	struct strbuf u = STRBUF_INIT;
+	struct strbuf u = STRBUF_INIT, label = STRBUF_INIT;
 	size_t i, k;
 
 	dest_user(d->old.h.ssh, &u);
@@ -245,19 +245,26 @@ ask_nameservers(struct dsc *d)
 			if (j < d->n_ns)
 				continue;
 			strbuf_addf(&dest, "%s%s", u.buf, a);
+			strbuf_addf(&label, "ns-%s", a);
+			for (j = 0; j < label.len; j++)
+				if (label.buf[j] == '.' || label.buf[j] == ':')
+					label.buf[j] = '-';
 			d->ns = xreallocarray(d->ns, d->n_ns + 1, sizeof *d->ns);
-			host_init(&d->ns[d->n_ns], dest.buf, a);
+			host_init(&d->ns[d->n_ns], dest.buf, label.buf);
 			if (ask_host(d->f, &d->ns[d->n_ns], peer_script) < 0) {
 				dsc_risk(d, "nameserver", NULL, "secondary %s: no ssh as %s: "
-				    "written as ns-%s, fix its ssh", a, dest.buf, a);
+				    "written as %s, fix its ssh", a, dest.buf, label.buf);
 				free(d->ns[d->n_ns].address);
 				d->ns[d->n_ns].address = xstrdup(a);
+				d->ns[d->n_ns].h.address = d->ns[d->n_ns].address;
 			}
+			strbuf_reset(&label);
 			d->n_ns++;
 			strbuf_release(&dest);
 		}
 	}
 	strbuf_release(&u);
+	strbuf_release(&label);
 }
 
 /* writes text to path: never over an existing file unless force; 0 or -1 */

@@ -272,9 +272,28 @@ unowned(struct dsc *d)
 	}
 }
 
+/* ferry's home key is one directory per host: homes elsewhere are named */
+static void
+homes(struct dsc *d)
+{
+	const char *first = d->n_acc ? d->acc[0].u->home : NULL;
+	size_t i, n = first && strrchr(first, '/') ? (size_t)(strrchr(first, '/') - first) : 0;
+
+	for (i = 1; i < d->n_acc; i++) {
+		const char *h = d->acc[i].u->home;
+		const char *sl = strrchr(h, '/');
+
+		if (!sl || (size_t)(sl - h) != n || strncmp(h, first, n) != 0)
+			dsc_risk(d, "account", d->acc[i].u->name, "home %s is not in the directory of %s: "
+			    "home = is one directory per host; move it or the account by hand",
+			    h, first);
+	}
+}
+
 void
 dsc_find_risks(struct dsc *d)
 {
+	homes(d);
 	web_names(d);
 	stray_records(d);
 	long_ttls(d);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "crontab.h"
-#include "discover.h"
+#include "discover-int.h"
 #include "unit.h"
 
 static void
@@ -171,6 +171,77 @@ test_paths(void)
 	CHECK(dsc_zone_of(zones, 2, "bob.example") == NULL);
 }
 
+/* the old host's answer as the script writes it: no Apache, sendmail, one zone each */
+static const char old_stream[] =
+	"@host\n|charon\n|charon.example.test\n@addr\n|192.0.2.10\n"
+	"@passwd\n|root:x:0:0::/root:/bin/sh\n|ann:x:2001:2001::/home/ann:/bin/sh\n"
+	"|cy:x:2002:2002::/srv/cy:/bin/sh\n|gone:x:2003:2003::/home/gone:/bin/sh\n"
+	"@home ann 900\n@home cy 50\n"
+	"@crontab ann\n|MAILTO=x\n|0 * * * * backup\n"
+	"@procs ann\n|  42 backup\n"
+	"@sendmail-cf\n|Kvirtuser hash -o /etc/mail/vt\n|Fw/etc/mail/lhn\n"
+	"@file /etc/mail/vt\n|@ann.test\tann\n|@cy.test\tcy@elsewhere.example\n"
+	"@spool-dir /var/spool/mail\n"
+	"@named\n|zone \"ann.test\" {\n|\ttype primary;\n|\tfile \"/z/db.ann.test\";\n"
+	"|\talso-notify {\n|\t\t192.0.2.20;\n|\t};\n|};\n"
+	"|zone \"cy.test\" {\n|\ttype primary;\n|\tfile \"/z/db.cy.test\";\n|};\n"
+	"@file /z/db.ann.test\n|$TTL 60\n|@ IN SOA ns.ann.test. hostmaster.ann.test. 1 2 3 4 5\n"
+	"| IN NS ns.ann.test.\n| IN MX 10 charon.example.test.\n|ns IN A 192.0.2.10\n"
+	"|stray 86400 IN A 192.0.2.10\n"
+	"@file /z/db.cy.test\n|$TTL 7200\n|@ IN SOA ns.ann.test. h.ann.test. 1 2 3 4 5\n"
+	"| IN NS ns.ann.test.\n| IN MX 10 charon.example.test.\n";
+
+static void
+test_model(void)
+{
+	struct dsc d;
+	struct strbuf conf = STRBUF_INIT, risks = STRBUF_INIT;
+	size_t i;
+
+	memset(&d, 0, sizeof d);
+	d.cutover_ttl = 300;
+	d.old.h.name = strdup("charon");
+	d.old.h.ssh = strdup("root@192.0.2.10");
+	d.old.fqdn = strdup("charon.example.test");
+	d.old.address = strdup("192.0.2.10");
+	d.new.h.name = strdup("neko");
+	d.new.h.ssh = strdup("root@192.0.2.20");
+	d.new.fqdn = strdup("neko.example.test");
+	d.new.address = strdup("192.0.2.20");
+	d.new.free_kb = 500;
+	d.out_dir = strdup("/nonexistent");
+	d.journal = strdup("t.db");
+	dsc_split(&d.old.st, old_stream, strlen(old_stream));
+	dsc_build(&d);
+	dsc_find_risks(&d);
+	dsc_write_conf(&d, &conf);
+	for (i = 0; i < d.n_risks; i++)
+		strbuf_addf(&risks, "%s %s: %s\n", d.risks[i].kind,
+		    d.risks[i].account ? d.risks[i].account : "-", d.risks[i].text);
+	CHECK_INT(d.n_acc, 2);
+	CHECK(strstr(conf.buf, "[account ann]\n") != NULL);
+	CHECK(strstr(conf.buf, "services = mail\ndomains = ann.test\n") != NULL);
+	CHECK(strstr(conf.buf, "[account cy]\nowner = cy@elsewhere.example\n") != NULL);
+	CHECK(strstr(conf.buf, "zone-file = /z/db.%z\n") != NULL);
+	CHECK(strstr(conf.buf, "secondaries = neko\n") != NULL);
+	CHECK(strstr(conf.buf, "virtusertable = /etc/mail/vt\nmta-domains = /etc/mail/lhn\n") != NULL);
+	CHECK(strstr(conf.buf, "admin = hostmaster@ann.test\n") == NULL);
+	CHECK(strstr(conf.buf, "journal = t.db\n") != NULL);
+	CHECK(strstr(risks.buf, "stray ann: stray.ann.test A 192.0.2.10 (/z/db.ann.test:6)") != NULL);
+	CHECK(strstr(risks.buf, "ttl cy: cy.test MX has TTL 7200 s") != NULL);
+	CHECK(strstr(risks.buf, "space ann: home and mail take 900 KiB, more than the 500 KiB") != NULL);
+	CHECK(strstr(risks.buf, "space cy:") == NULL);
+	CHECK(strstr(risks.buf, "crontab ann: 1 crontab job:") != NULL);
+	CHECK(strstr(risks.buf, "process ann: 1 running: 42 backup") != NULL);
+	CHECK(strstr(risks.buf, "account cy: home /srv/cy is not in the directory of /home/ann") != NULL);
+	CHECK(strstr(risks.buf, "account gone: no home directory") != NULL);
+	if (unit_fail)
+		printf("# config:\n%s# risks:\n%s", conf.buf, risks.buf);
+	strbuf_release(&conf);
+	strbuf_release(&risks);
+	dsc_release(&d);
+}
+
 int
 main(void)
 {
@@ -181,6 +252,7 @@ main(void)
 	test_mux_port();
 	test_crontab();
 	test_paths();
+	test_model();
 	printf("# discover: %d passed, %d failed\n", unit_pass, unit_fail);
 	return unit_fail != 0;
 }
