@@ -67,6 +67,6 @@ int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
 
 extern const struct cmd_entry cmd_check_entry, cmd_plan_entry, cmd_run_entry,
     cmd_status_entry, cmd_verify_entry, cmd_rollback_entry, cmd_report_entry,
-    cmd_watch_entry, cmd_mark_entry;
+    cmd_watch_entry, cmd_mark_entry, cmd_discover_entry;
 
 #endif

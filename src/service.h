@@ -67,7 +67,7 @@ struct service {
 };
 
 extern const struct service svc_account, svc_files, svc_web, svc_mail, svc_mush, svc_dns,
-    svc_notice, svc_watch;
+    svc_notice, svc_watch, svc_cron;
 
 const struct step_ops *service_step(const char *id);
 

@@ -105,8 +105,8 @@ cmd_exec() {
 
 # --- install ------------------------------------------------------------------
 
-# t3004 runs a real packet filter script in a host
-PACKAGES_EXTRA="iptables"
+# t3004 runs a real packet filter script in a host; t3005 a real cron
+PACKAGES_EXTRA="iptables cron"
 
 cmd_install() {
 	local p missing=""

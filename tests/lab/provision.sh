@@ -150,6 +150,8 @@ prov_common() {
 	make -s -C /etc/mail all >/dev/null 2>&1
 	test -e /usr/local/adm/mail/virtusertable.db || { plog "virtusertable.db missing"; return 1; }
 	start_daemon /etc/init.d/ssh start
+	# cron: accounts' crontabs run on the servers (ferry's prep.cron/phase1.cron move them)
+	if [ -x /etc/init.d/cron ]; then start_daemon /etc/init.d/cron start; fi
 	plog "common done"
 }
 

@@ -459,7 +459,7 @@ test_status_json(struct journal *j)
 	check_query(out.buf, "repr(d['accounts'][0]['steps'][0]['detail'])",
 	    "'uid 1001 \"created\"\\n'");
 	check_query(out.buf, "len(d['accounts'][0]['steps']), len(d['accounts'][1]['steps'])",
-	    "24 15");
+	    "26 17");
 	check_query(out.buf, "[s for s in d['accounts'][0]['steps'] if s['id'] == 'phase1.9'][0]",
 	    "{'id': 'phase1.9', 'state': 'skipped', 'started': None, 'finished': None, "
 	    "'detail': 'mail is forwarded (phase1.6)'}");
