@@ -242,9 +242,13 @@ switch_modules(struct step_ctx *ctx, const struct host *h, const struct strlist 
 	strlist_push(&back, on ? "a2dismod" : "a2enmod");
 	strlist_push(&argv, "-q");
 	strlist_push(&back, "-q");
+	/* a module listed after another may depend on it (proxy_http on proxy):
+	 * enable in the order given, disable in reverse, or a2dismod refuses */
 	for (i = 0; i < mods->n; i++) {
-		strlist_push(&argv, mods->v[i]);
-		strlist_push(&back, mods->v[i]);
+		const char *fwd = mods->v[i], *rev = mods->v[mods->n - 1 - i];
+
+		strlist_push(&argv, on ? fwd : rev);
+		strlist_push(&back, on ? rev : fwd);
 	}
 	if (remote_capture(ctx->f, h, (const char *const *)argv.v, &out, &out) != 0)
 		r = step_error(ctx, "%s: %s failed: %s", h->name, argv.v[0], out.buf);
