@@ -213,8 +213,8 @@ fetch_code() {
 # send_mail SERVER TO TAG : one message from the client through SERVER[:PORT];
 # TAG is in the Subject, the Message-ID and the body
 send_mail() {
-	lab "$W_CLIENT" swaks -S 1 --server "$1" --to "$2" --from tester@client.nekodojo.test \
-		--header "Subject: ferry test $3" --header "Message-Id: <$3@client.nekodojo.test>" \
+	lab "$W_CLIENT" swaks -S 1 --server "$1" --to "$2" --from "tester@$W_CLIENT.$DOMAIN" \
+		--header "Subject: ferry test $3" --header "Message-Id: <$3@$W_CLIENT.$DOMAIN>" \
 		--body "ferry test message $3"
 }
 
