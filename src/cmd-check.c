@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-world.h"
 #include "ferry.h"
 #include "probe.h"
 #include "steps.h"
@@ -356,6 +357,19 @@ need_module(struct check *ck, const struct probe *p, const struct item *m,
 		check_bad(ck, p->h, "apache module %s is not loaded (needed for %s)", mod, why);
 }
 
+/* a module ferry's own step enables when it needs it: a change, not a failure */
+static void
+step_module(const struct probe *p, const struct item *m, const char *mod, const char *step)
+{
+	size_t n = strlen(mod) - strlen("_module");
+
+	if (has_module(m, mod))
+		check_ok(p->h, "apache module %s (%s)", mod, step);
+	else
+		check_ok(p->h, "apache module %s is off: %s will enable it (a2enmod %.*s)", mod,
+		    step, (int)n, mod);
+}
+
 static int
 uses_cgi(const struct probe *old)
 {
@@ -377,14 +391,14 @@ report_modules(struct check *ck, const struct probe *old, const struct probe *ne
 	if (mo && old->up && mo->num != 0)
 		check_bad(ck, old->h, "%s -M failed: %s", mo->arg, mo->text.buf);
 	else if (mo && old->up) {
-		need_module(ck, old, mo, "proxy_module", "phase2.proxy");
-		need_module(ck, old, mo, "proxy_http_module", "phase2.proxy");
+		step_module(old, mo, "proxy_module", "phase2.proxy");
+		step_module(old, mo, "proxy_http_module", "phase2.proxy");
 	}
 	if (mn && new->up && mn->num != 0)
 		check_bad(ck, new->h, "%s -M failed: %s", mn->arg, mn->text.buf);
 	else if (mn && new->up) {
 		if (ck->userdir)
-			need_module(ck, new, mn, "userdir_module", "userdir = yes");
+			step_module(new, mn, "userdir_module", "prep.4");
 		if (uses_cgi(old) && !has_module(mn, "cgi_module"))
 			need_module(ck, new, mn, "cgid_module", "CGI in the old VirtualHosts");
 	}
@@ -590,6 +604,8 @@ cmd_check_exec(struct ferry *f, int argc, char **argv)
 	report_modules(&ck, probe_of(&ck, cf->from), probe_of(&ck, cf->to));
 	report_space(&ck, probe_of(&ck, cf->from), probe_of(&ck, cf->to));
 	check_dns(&ck);
+	if (up[cf->from - cf->hosts] && up[cf->to - cf->hosts] && check_world(f, ck.accts, ck.n_accts) < 0)
+		ck.failed = 1;
 	release_check(&ck);
 	free(up);
 	return ck.failed ? EXIT_FAIL : EXIT_OK;
