@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ferry.h"
+#include "edit.h"
 
 #define MASTER_TIMEOUT_MS	30000
 #define FILE_TIMEOUT_MS		300000
@@ -351,6 +352,7 @@ master_start_async(struct ferry *f, struct remote_conn *rc, int *fd)
 		FILE *out = fdopen(p[1], "w");
 
 		close(p[0]);
+		forked_helper_forget_locks(f);
 		master_start(f, rc);
 		if (out)
 			fprintf(out, "%d %s", rc->state, rc->why ? rc->why : "");
