@@ -25,6 +25,13 @@ test_expect_success 'a fresh stock world (lab reset); the firewall script as its
 	lab "$W_NEW" sha256sum /srv/admin/firewall >fw.before
 '
 
+test_expect_success 'check passes on this healthy pair; modules off are changes, not failures' '
+	ferry_client check >check.out 2>&1 &&
+	test_grep "^ok $W_OLD: apache module proxy_module is off: phase2.proxy will enable it" check.out &&
+	test_grep "^ok $W_NEW: alice.s home lands in $W_HOME/alice$" check.out &&
+	! grep -q "^ferry: check: " check.out
+'
+
 test_expect_success 'run --until prep --all --yes: exit 0, every applicable prep step done' '
 	ferry_client run --until prep --all --yes >run1.out 2>run1.err &&
 	ferry_client status --json >status.json &&
