@@ -243,7 +243,6 @@ access_check(struct step_ctx *ctx)
 	size_t i;
 	int r;
 
-	strbuf_reset(&ctx->detail);
 	r = access_ssh_ports(ctx, cf->from, &old_ports);
 	if (r == 0)
 		r = access_ssh_ports(ctx, cf->to, &new_ports);

@@ -15,4 +15,14 @@ int access_banner(const char *addr, int port, struct strbuf *why);
 /* prep.6's check */
 int access_check(struct step_ctx *ctx);
 
+/*
+ * firewall.c: when a users' port is measurably blocked and the new host has
+ * a `firewall` script, an ACCEPT line per port goes into it (sh -n checked,
+ * run, measured again, put back when ssh still does not answer); in a dry
+ * run only the diff.  undo restores and reruns the script if prep.6
+ * adjusted it.
+ */
+int firewall_adjust(struct step_ctx *ctx);
+int firewall_undo(struct step_ctx *ctx);
+
 #endif

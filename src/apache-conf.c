@@ -281,7 +281,7 @@ vhost_addr_match(const struct apache_vhost *v, const char *addr, int port)
 int
 apache_vhost_names(const struct apache_vhost *v, const char *main_name, const char *host)
 {
-	const char *sn = v->server_name ? v->server_name : main_name;
+	const char *sn = v->server_name;
 	size_t i;
 
 	if (sn && strcasecmp(sn, host) == 0)
@@ -311,7 +311,7 @@ apache_conf_serving(const struct apache_conf *ac, const char *addr, int port,
 			continue;
 		if (first < 0)
 			first = (long)i;
-		if (apache_vhost_names(&ac->vhosts[i], ac->server_name, name)) {
+		if (apache_vhost_names(&ac->vhosts[i], NULL, name)) {
 			if (by_name)
 				*by_name = 1;
 			return (long)i;

@@ -21,9 +21,11 @@
  *      (address equal, port equal or "*") are the candidates; when none,
  *      those with "*", "_default_" (any address) and a matching port;
  *   2. among the candidates, the first in configuration order whose
- *      ServerName (a block without one takes the main server's) or one of
- *      whose ServerAlias (wildcards * and ?) is the requested name, case
- *      not minded;
+ *      ServerName or one of whose ServerAlias (wildcards * and ?) is the
+ *      requested name, case not minded.  A block without ServerName claims
+ *      no name by it: Apache names it by a lookup of its address (apache2ctl
+ *      -S shows "localhost" for *:80 on Debian, not the main ServerName),
+ *      which ferry does not guess;
  *   3. else the FIRST candidate: the default vhost of that address:port;
  *   4. no candidate at all: the main server (outside every block).
  *
@@ -90,8 +92,8 @@ void apache_conf_release(struct apache_conf *ac);
 long apache_conf_serving(const struct apache_conf *ac, const char *addr, int port,
     const char *name, int *by_name);
 
-/* 1 when block v names host by its ServerName (the main server's when it has
- * none, given as main_name) or a ServerAlias, wildcards included */
+/* 1 when block v names host by its ServerName or a ServerAlias, wildcards
+ * included (main_name: unused, kept for callers; see rule 2 above) */
 int apache_vhost_names(const struct apache_vhost *v, const char *main_name, const char *host);
 
 /* the local file system as an apache_fs (data unused) */

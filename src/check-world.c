@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "web-apache.h"
 #include "check-world.h"
 #include "log.h"
 #include "remote.h"
@@ -70,7 +71,7 @@ read_facts(struct ferry *f, const struct host *h, struct account **accts, size_t
 	strlist_push(&argv, "sh");
 	for (i = 0; i < n; i++)
 		strlist_push(&argv, accts[i]->name);
-	r = remote_capture(f, h, (const char *const *)argv.v, &out, NULL);
+	r = remote_capture(&f->tr, h, (const char *const *)argv.v, &out, NULL);
 	for (line = strtok_r(out.buf, "\n", &save); r == 0 && line;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (strcmp(line, "--") == 0)
@@ -171,7 +172,7 @@ report_groups(struct ferry *f, const struct config *cf, const char *user, const 
 	strlist_push(&argv, "sh");
 	for (i = 1; i < words.n; i++)	/* the first is the primary group: prep.1 makes it */
 		strlist_push(&argv, words.v[i]);
-	if (remote_capture(f, cf->to, (const char *const *)argv.v, &out, NULL) == 0 && out.len) {
+	if (remote_capture(&f->tr, cf->to, (const char *const *)argv.v, &out, NULL) == 0 && out.len) {
 		strbuf_rtrim(&out);
 		for (i = 0; i < out.len; i++)
 			if (out.buf[i] == '\n')
@@ -247,12 +248,12 @@ check_zone(struct ferry *f, const char *zone)
 	int bad = 0;
 
 	expand_template(&path, f->cf->dns.zone_file, &ex);
-	if (remote_read_file(f, p, path.buf, &text) != 0)
+	if (remote_read_file(&f->tr, p, path.buf, &text) != 0)
 		bad = error("check: %s: cannot read the zone file %s", p->name, path.buf);
 	else if (zone_parse(&z, path.buf, zone, text.buf, text.len, &err) < 0)
 		bad = error("check: %s: zone %s: ferry cannot edit it: %s", p->name, zone, err.buf);
 	strbuf_reset(&text);
-	if (!bad && remote_capture(f, p, argv, &text, NULL) != 0)
+	if (!bad && remote_capture(&f->tr, p, argv, &text, NULL) != 0)
 		bad = error("check: %s: rndc zonestatus %s failed: named does not serve it", p->name,
 		    zone);
 	else if (!bad && strstr(text.buf, "\ndynamic: yes"))
@@ -268,6 +269,67 @@ check_zone(struct ferry *f, const char *zone)
 	strbuf_release(&path);
 	strbuf_release(&text);
 	strbuf_release(&err);
+	return bad;
+}
+
+/*
+ * Apache's default vhost of ADDR:80 by apache2ctl -S, as "REALPATH:LINE":
+ * the "default server" line of a NameVirtualHost address, or the one line
+ * "ADDR NAME (FILE:LINE)" of an address with a single block
+ */
+static const char default_script[] =
+	"apache2ctl -S 2>/dev/null | awk -v a=\"$1:80\" '"
+	"/^[^ \\t]/ { cur = $1; one = (NF == 3 && $NF ~ /^\\(.*:[0-9]+\\)$/) } "
+	"(one || /default server/) && (cur == a || (cur == \"*:80\" && !d)) { "
+	"  l = $NF; gsub(/[()]/, \"\", l); one = 0; "
+	"  if (cur == a) e = l; else d = l } "
+	"END { print (e != \"\" ? e : d) }' | { IFS=: read -r f l; "
+	"[ -n \"$f\" ] && printf '%s:%s\\n' \"$(readlink -f -- \"$f\")\" \"$l\"; }";
+
+/*
+ * The old host's configuration as ferry reads it, cross-checked with
+ * Apache's own: the default vhost of its address on port 80 is the one
+ * apache2ctl -S names; and which block serves userdir-domain.
+ */
+static int
+check_apache(struct ferry *f)
+{
+	const struct config *cf = f->cf;
+	const struct host *h = cf->from;
+	const char *argv[] = { "sh", "-c", default_script, "sh", h->address, NULL };
+	struct apache_conf ac = APACHE_CONF_INIT;
+	struct strbuf out = STRBUF_INIT, mine = STRBUF_INIT;
+	long d, u;
+	int bad = 0, by = 0;
+
+	if (apache_host_load(f, h, &ac) < 0) {
+		apache_conf_release(&ac);
+		return error("check: %s: ferry cannot read Apache's configuration", h->name);
+	}
+	if ((d = apache_conf_serving(&ac, h->address, 80, "", NULL)) >= 0)
+		strbuf_addf(&mine, "%s:%d", ac.vhosts[d].file, ac.vhosts[d].line);
+	if (remote_capture(&f->tr, h, argv, &out, NULL) != 0)
+		bad = error("check: %s: apache2ctl -S failed", h->name);
+	strbuf_rtrim(&out);
+	if (!bad && strcmp(out.buf, mine.buf) != 0)
+		bad = error("check: %s: default vhost of %s:80: apache2ctl -S says %s, ferry read %s",
+		    h->name, h->address, out.len ? out.buf : "none", mine.len ? mine.buf : "none");
+	else if (!bad)
+		info("ok %s: %zu VirtualHosts in %zu files; default of %s:80 %s, as apache2ctl -S says",
+		    h->name, ac.nvhosts, ac.files.n, h->address, mine.len ? mine.buf : "none");
+	if (!bad && cf->userdir_domain) {
+		u = apache_conf_serving(&ac, h->address, 80, cf->userdir_domain, &by);
+		if (u < 0)
+			bad = error("check: %s: no VirtualHost serves %s (userdir-domain)", h->name,
+			    cf->userdir_domain);
+		else
+			info("ok %s: %s (userdir-domain) is served by %s:%d (%s)", h->name,
+			    cf->userdir_domain, ac.vhosts[u].file, ac.vhosts[u].line,
+			    by ? "by name" : "the default vhost");
+	}
+	apache_conf_release(&ac);
+	strbuf_release(&out);
+	strbuf_release(&mine);
 	return bad;
 }
 
@@ -289,6 +351,11 @@ check_world(struct ferry *f, struct account **accts, size_t n)
 	bad |= check_rsync(cf->to, &new);
 	bad |= check_ports(cf, &old, &new);
 	bad |= check_homes(f, accts, n, &old, &new);
+	for (i = 0; i < n; i++)
+		if (accts[i]->services & SVC_WEB)
+			break;
+	if (i < n && cf->from->address)
+		bad |= check_apache(f);
 	if (cf->dns.primary) {
 		zones_of(accts, n, &zones);
 		for (i = 0; i < zones.n; i++)

@@ -19,7 +19,7 @@
  * Each argument is KIND:VALUE; the answer lines are "KIND INDEX [DATA]":
  * p program missing, f path missing, d daemon not running,
  * m apache modules (status, list),
- * u home size in KiB (or nouser / nohome), s free KiB, c CGI in use,
+ * u home size in KiB (or nouser / nohome), s free KiB,
  * r ssh from this host as svc-files' rsync -e runs it (status, ssh's last words).
  */
 static const char probe_script[] =
@@ -36,7 +36,6 @@ static const char probe_script[] =
 	"    elif [ ! -d \"$h\" ]; then echo \"u $i nohome\"\n"
 	"    else echo \"u $i $(du -sk -- \"$h\" 2>/dev/null | cut -f1)\"; fi;;\n"
 	"  s:*) echo \"s $i $(df -Pk -- \"$v\" 2>/dev/null | awk 'NR==2 {print $4}')\";;\n"
-	"  c:*) grep -qiE 'ScriptAlias|ExecCGI|cgi-script' -- \"$v\" 2>/dev/null && echo \"c $i\";;\n"
 	"  r:*) o=$(ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 -- \"$v\" true 2>&1 </dev/null); s=$?\n"
 	"    echo \"r $i $s $(printf '%s\\n' \"$o\" | tail -n 1)\";;\n"
 	"  esac\n"
@@ -170,11 +169,8 @@ plan_mover(struct check *ck, const struct host *h, int is_old)
 		add_item(p, 'm', argv0(&h->apache_check, "apache2ctl"), "apache modules", NULL);
 		add_item(p, 'd', strstr(argv0(&h->apache_check, "apache2ctl"), "apache2") ?
 		    "apache2" : "httpd", "web", NULL);
-		for (i = 0; i < h->apache_vhosts.n; i++) {
+		for (i = 0; i < h->apache_vhosts.n; i++)
 			add_path(p, h->apache_vhosts.v[i], "apache-vhosts");
-			if (is_old)
-				add_item(p, 'c', h->apache_vhosts.v[i], "apache-vhosts", NULL);
-		}
 	}
 	if (ck->services & SVC_MAIL) {
 		add_item(p, 'p', h->mta == MTA_POSTFIX ? "postfix" : "sendmail", "mta", NULL);
@@ -283,7 +279,7 @@ run_probe(struct check *ck, struct probe *p)
 	strlist_push(&av, "sh");
 	for (i = 0; i < p->n; i++)
 		strlist_pushf(&av, "%c:%s", p->items[i].kind, p->items[i].arg);
-	st = remote_capture(ck->f, p->h, (const char *const *)av.v, &out, &err);
+	st = remote_capture(&ck->f->tr, p->h, (const char *const *)av.v, &out, &err);
 	if (st != 0) {
 		strbuf_rtrim(&err);
 		check_bad(ck, p->h, "the probe failed (exit %d): %s", st, err.buf);
@@ -370,15 +366,11 @@ step_module(const struct probe *p, const struct item *m, const char *mod, const 
 		    step, (int)n, mod);
 }
 
+/* the old Apache runs CGI (its own module list says so, not a grep of the vhosts) */
 static int
-uses_cgi(const struct probe *old)
+uses_cgi(const struct item *mo)
 {
-	size_t i;
-
-	for (i = 0; old && i < old->n; i++)
-		if (old->items[i].kind == 'c' && old->items[i].seen)
-			return 1;
-	return 0;
+	return mo && (has_module(mo, "cgi_module") || has_module(mo, "cgid_module"));
 }
 
 static void
@@ -399,8 +391,8 @@ report_modules(struct check *ck, const struct probe *old, const struct probe *ne
 	else if (mn && new->up) {
 		if (ck->userdir)
 			step_module(new, mn, "userdir_module", "prep.4");
-		if (uses_cgi(old) && !has_module(mn, "cgi_module"))
-			need_module(ck, new, mn, "cgid_module", "CGI in the old VirtualHosts");
+		if (old->up && uses_cgi(mo) && !has_module(mn, "cgi_module"))
+			need_module(ck, new, mn, "cgid_module", "the old Apache runs CGI");
 	}
 }
 
@@ -531,9 +523,9 @@ check_reach(struct check *ck, const struct host *h, int *up)
 	struct strbuf why = STRBUF_INIT;
 
 	*up = 0;
-	if (remote_connect(ck->f, h, &why) < 0)
+	if (remote_connect(&ck->f->tr, h, &why) < 0)
 		check_bad(ck, h, "ssh %s: %s", h->ssh, why.buf);
-	else if (remote_capture(ck->f, h, argv, NULL, NULL) != 0)
+	else if (remote_capture(&ck->f->tr, h, argv, NULL, NULL) != 0)
 		check_bad(ck, h, "ssh %s: true did not succeed", h->ssh);
 	else {
 		check_ok(h, h->local ? "local" : "ssh %s", h->ssh);

@@ -390,17 +390,20 @@ account_verify(struct step_ctx *ctx)
 	return r;
 }
 
-/* prep.6 changes nothing: its probe is its check */
+/* prep.6's probe is its check; in a dry run it shows a firewall adjustment */
 static int
 access_probe(struct step_ctx *ctx)
 {
+	if (ctx->dry_run && firewall_adjust(ctx) < 0)
+		return PROBE_ERROR;
 	return PROBE_TODO;
 }
 
+/* the one change prep.6 may make: the firewall script, when ssh is measurably blocked */
 static int
 access_apply(struct step_ctx *ctx)
 {
-	return 0;
+	return firewall_adjust(ctx);
 }
 
 /* userdel's 12: the home was not there to remove */
@@ -431,8 +434,8 @@ account_undo(struct step_ctx *ctx)
 
 static const struct step_ops account_steps[] = {
 	{ "prep.1", account_probe, account_apply, account_verify, account_undo },
-	{ "prep.6", access_probe, access_apply, access_check, NULL },
+	{ "prep.6", access_probe, access_apply, access_check, firewall_undo },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_account = { "account", account_steps };
+const struct service svc_account = { .name = "account", .steps = account_steps };

@@ -63,7 +63,7 @@ hf_read(void *data, const char *path, struct strbuf *out)
 		}
 	if (under_root(hf, path))
 		return -1;
-	return remote_read_file(hf->f, hf->h, path, out) == 0 ? 0 : -1;
+	return remote_read_file(&hf->f->tr, hf->h, path, out) == 0 ? 0 : -1;
 }
 
 static void
@@ -97,7 +97,7 @@ hf_glob(void *data, const char *pattern, struct strlist *out)
 	strlist_push(&argv, glob_script);
 	strlist_push(&argv, "sh");
 	strlist_push(&argv, args[0]);
-	r = remote_capture(hf->f, hf->h, (const char *const *)argv.v, &res, NULL);
+	r = remote_capture(&hf->f->tr, hf->h, (const char *const *)argv.v, &res, NULL);
 	for (line = strtok_r(res.buf, "\n", &save); r == 0 && line; line = strtok_r(NULL, "\n", &save))
 		strlist_push(out, line);
 	strlist_clear(&argv);
@@ -113,7 +113,7 @@ hf_is_dir(void *data, const char *path)
 
 	if (under_root(hf, path))
 		return strlist_has(&hf->dirs, path) || strcmp(path, hf->root) == 0;
-	return remote_capture(hf->f, hf->h, argv, NULL, NULL) == 0;
+	return remote_capture(&hf->f->tr, hf->h, argv, NULL, NULL) == 0;
 }
 
 /* the dump's entries into hf; conf gets the config file's name */
@@ -164,7 +164,7 @@ apache_host_load(struct ferry *f, const struct host *h, struct apache_conf *ac)
 	size_t i;
 	int r = -1;
 
-	if (remote_capture(f, h, argv, &dump, NULL) != 0 || parse_dump(&hf, &dump, &conf) < 0)
+	if (remote_capture(&f->tr, h, argv, &dump, NULL) != 0 || parse_dump(&hf, &dump, &conf) < 0)
 		error("%s: cannot read Apache's configuration", h->name);
 	else
 		r = apache_conf_load(ac, hf.root, conf.buf, &fs);
@@ -205,7 +205,7 @@ apache_host_modules(struct ferry *f, const struct host *h, struct strlist *out)
 	struct strbuf res = STRBUF_INIT;
 	char *line, *save = NULL, *suffix;
 
-	if (remote_capture(f, h, argv, &res, NULL) != 0) {
+	if (remote_capture(&f->tr, h, argv, &res, NULL) != 0) {
 		strbuf_release(&res);
 		return error("%s: apache2ctl -M failed", h->name);
 	}
@@ -250,10 +250,10 @@ switch_modules(struct step_ctx *ctx, const struct host *h, const struct strlist 
 		strlist_push(&argv, on ? fwd : rev);
 		strlist_push(&back, on ? rev : fwd);
 	}
-	if (remote_capture(ctx->f, h, (const char *const *)argv.v, &out, &out) != 0)
+	if (remote_capture(&ctx->f->tr, h, (const char *const *)argv.v, &out, &out) != 0)
 		r = step_error(ctx, "%s: %s failed: %s", h->name, argv.v[0], out.buf);
 	else if (strbuf_reset(&out), host_command(ctx, h, &h->apache_check, &ex, &out) != 0) {
-		remote_capture(ctx->f, h, (const char *const *)back.v, NULL, NULL);
+		remote_capture(&ctx->f->tr, h, (const char *const *)back.v, NULL, NULL);
 		r = step_error(ctx, "%s: apache-check failed after %s, undone: %s", h->name,
 		    argv.v[0], out.buf);
 	} else if (strbuf_reset(&out), host_command(ctx, h, &h->apache_reload, &ex, &out) != 0)

@@ -11,13 +11,13 @@ ZONE=/etc/bind/zones/db.bob.test
 
 served_20() {
 	for ns in 192.0.2.10 192.0.2.20 192.0.2.30; do
-		test "$(zone_serial $ns bob.test)" = 2026112509 || return 1
+		test "$(zone_serial $ns bob.test)" = 2099123109 || return 1
 	done
 }
 
 test_expect_success 'a fresh seed world (lab reset); bob.test with a 20 s TTL everywhere' '
 	lab_reset &&
-	lab charon sed -i -e "s/^\\\$TTL 5\$/\$TTL 20/" -e "s/2026112501/2026112509/" $ZONE &&
+	lab charon sed -i -e "s/^\\\$TTL 5\$/\$TTL 20/" -e "s/2099123101/2099123109/" $ZONE &&
 	lab charon grep -q "^\\\$TTL 20\$" $ZONE &&
 	lab charon rndc reload bob.test >/dev/null &&
 	retry_until 30 served_20
