@@ -360,25 +360,51 @@ apache_undo_modules(struct step_ctx *ctx, const struct host *h, const char *cons
 	return r;
 }
 
+/* each path as readlink -f has it on h (itself when it cannot be resolved) */
+static int
+real_paths(struct step_ctx *ctx, const struct host *h, const struct strlist *paths,
+    struct strlist *out)
+{
+	static const char script[] =
+		"for p do readlink -f -- \"$p\" || printf '%s\\n' \"$p\"; done";
+	struct strbuf res = STRBUF_INIT;
+	char *line, *save = NULL;
+	int r;
+
+	if (paths->n == 0)
+		return 0;
+	r = host_sh(ctx, h, script, (const char *const *)paths->v, &res);
+	for (line = strtok_r(res.buf, "\n", &save); r == 0 && line;
+	    line = strtok_r(NULL, "\n", &save))
+		strlist_push(out, line);
+	strbuf_release(&res);
+	return r == 0 ? 0 : -1;
+}
+
 int
 apache_account_files(struct step_ctx *ctx, const struct host *h, const struct strlist *names,
     struct strlist *out)
 {
 	struct apache_conf ac = APACHE_CONF_INIT;
+	struct strlist real = STRLIST_INIT;
 	size_t i, k;
 
 	for (i = 0; i < h->apache_vhosts.n; i++)
 		if (!strlist_has(out, h->apache_vhosts.v[i]))
 			strlist_push(out, h->apache_vhosts.v[i]);
-	if (apache_host_load(ctx->f, h, &ac) < 0) {
+	if (real_paths(ctx, h, &h->apache_vhosts, &real) < 0 || apache_host_load(ctx->f, h, &ac) < 0) {
 		apache_conf_release(&ac);
+		strlist_clear(&real);
 		return step_error(ctx, "%s: cannot read Apache's configuration", h->name);
 	}
+	/* a file apache-vhosts names through a symlink is the same file: once */
 	for (i = 0; i < ac.nvhosts; i++)
 		for (k = 0; k < names->n; k++)
 			if (apache_vhost_names(&ac.vhosts[i], NULL, names->v[k]) &&
+			    !strlist_has(&real, ac.vhosts[i].file) &&
 			    !strlist_has(out, ac.vhosts[i].file))
 				strlist_push(out, ac.vhosts[i].file);
 	apache_conf_release(&ac);
+	strlist_clear(&real);
 	return 0;
 }
