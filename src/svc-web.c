@@ -665,17 +665,21 @@ int
 web_docroots_outside_home(struct step_ctx *ctx, struct strlist *out)
 {
 	const struct host *old = ctx->f->cf->from;
+	struct strlist files = STRLIST_INIT;
 	struct strbuf home = STRBUF_INIT;
 	size_t f, i, n, *idx;
 
 	if (!(ctx->a->services & SVC_WEB))
 		return 0;
+	if (apache_account_files(ctx, old, &ctx->a->web, &files) < 0)
+		return -1;
 	strbuf_addf(&home, "%s/%s/", old->home, ctx->a->name);
-	for (f = 0; f < old->apache_vhosts.n; f++) {
+	for (f = 0; f < files.n; f++) {
 		struct vfile v;
 
-		if (vfile_load(ctx, old, old->apache_vhosts.v[f], &v) < 0) {
+		if (vfile_load(ctx, old, files.v[f], &v) < 0) {
 			strbuf_release(&home);
+			strlist_clear(&files);
 			return -1;
 		}
 		idx = xcalloc(v.vf.nblocks + 1, sizeof *idx);
@@ -691,6 +695,7 @@ web_docroots_outside_home(struct step_ctx *ctx, struct strlist *out)
 		vfile_release(&v);
 	}
 	strbuf_release(&home);
+	strlist_clear(&files);
 	return 0;
 }
 
