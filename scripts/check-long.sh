@@ -7,7 +7,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 tests/lab/lab.sh install || { echo "lab install failed"; echo "0 passed, 1 failed"; exit 1; }
-if ! tests/lab/lab.sh up; then
+if ! LAB_WORLD=seed tests/lab/lab.sh up; then
 	echo "not ok - lab up failed"
 	echo "0 passed, 1 failed"
 	exit 1

@@ -1,6 +1,7 @@
 #!/bin/bash
 # make check: unit tests (plain, then with ASan and UBSan), the fuzz targets'
-# regression inputs, then the lab's stories against real daemons.
+# regression inputs, then the lab's stories against real daemons, in the seed
+# world and then in the stock Debian one.
 # Ends with one line "N passed, M failed" over everything.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,14 +33,19 @@ count "$log/fuzz-regress"
 
 if [ -x tests/lab/lab.sh ]; then
 	tests/lab/lab.sh install || { echo "lab install failed"; fail=$((fail + 1)); }
-	if tests/lab/lab.sh up; then
-		tests/run.sh 2>&1 | tee "$log/lab"
-		count "$log/lab"
-	else
-		echo "not ok - lab up failed"
-		fail=$((fail + 1))
-	fi
-	tests/lab/lab.sh down
+	# every world in turn (tests/lab/world-*.env): the seed world's stories,
+	# then the main stories again on the stock Debian world (require_world stock)
+	for world in seed stock; do
+		echo "# lab world: $world"
+		if LAB_WORLD=$world tests/lab/lab.sh up; then
+			tests/run.sh 2>&1 | tee "$log/lab-$world"
+			count "$log/lab-$world"
+		else
+			echo "not ok - lab up failed ($world world)"
+			fail=$((fail + 1))
+		fi
+		tests/lab/lab.sh down
+	done
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -11,7 +11,7 @@ step() { printf '\n==> %s\n' "$*"; }
 "$LAB" install || exit 1
 trap '"$LAB" down >/dev/null 2>&1' EXIT
 step "lab up: charon (old), neko-base (new), ns3, client"
-"$LAB" up || exit 1
+LAB_WORLD=seed "$LAB" up || exit 1
 step "ferry check"
 ferry check || exit 1
 step "ferry plan"

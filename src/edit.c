@@ -80,6 +80,16 @@ edit_lock(struct ferry *f)
 }
 
 void
+forked_helper_forget_locks(struct ferry *f)
+{
+	journal_lock_forget(f->j);
+	if (f->edit_lock_depth > 0) {
+		close(f->edit_lock_fd);
+		f->edit_lock_depth = 0;
+	}
+}
+
+void
 edit_unlock_held(struct ferry *f)
 {
 	if (f->edit_lock_depth > 0 && --f->edit_lock_depth == 0)

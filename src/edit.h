@@ -32,6 +32,12 @@ struct file_edit {
  * error.  A queued edit another job carries ends its wait this way.
  */
 int edit_lock_unless(struct ferry *f, int (*done)(void *), void *arg);
+/*
+ * In a forked helper that does not exec: close its copies of the run lock
+ * and the edit lock (see journal_lock_forget).  A helper left running by a
+ * ferry killed at a step once kept `run` out with "another ferry is running".
+ */
+void forked_helper_forget_locks(struct ferry *f);
 void edit_unlock_held(struct ferry *f);
 
 /* reads path on h into e: 0 ok (also when missing), -1 error */

@@ -430,6 +430,15 @@ journal_lock_run(struct journal *j)
 	return 0;
 }
 
+void
+journal_lock_forget(struct journal *j)
+{
+	if (j && j->lock_fd >= 0) {
+		close(j->lock_fd);	/* the parent's descriptor still holds the flock */
+		j->lock_fd = -1;
+	}
+}
+
 int
 journal_begin(struct journal *j)
 {

@@ -40,6 +40,12 @@ int journal_open(struct journal **jp, const char *path, int create);
 void journal_close(struct journal *j);
 /* An exclusive run lock: a second ferry on the same journal gets -1 and a message. */
 int journal_lock_run(struct journal *j);
+/*
+ * In a forked helper that does not exec (flocks are inherited by fork): let
+ * go of our copy of the run lock, so a helper outliving a killed ferry does
+ * not keep the next run out.  The parent keeps the lock.
+ */
+void journal_lock_forget(struct journal *j);
 
 int journal_begin(struct journal *j);
 int journal_commit(struct journal *j);

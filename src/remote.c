@@ -347,6 +347,11 @@ master_start_async(struct transport *t, struct remote_conn *rc, int *fd)
 		FILE *out = fdopen(p[1], "w");
 
 		close(p[0]);
+		/* only the report pipe: a copy of ferry's run lock kept here
+		 * kept a resumed run out after ferry was killed */
+		if (p[1] > 3)
+			close_range(3, (unsigned)p[1] - 1, 0);
+		close_range((unsigned)p[1] + 1, ~0U, 0);
 		master_start(t, rc);
 		if (out)
 			fprintf(out, "%d %s", rc->state, rc->why ? rc->why : "");

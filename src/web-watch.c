@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "edit.h"
 #include "probe.h"
 #include "web-watch.h"
 
@@ -126,6 +127,7 @@ web_watch_start(struct step_ctx *ctx, struct web_watch *w)
 	if ((w->pid = fork()) == 0) {
 		close(ctl[1]);
 		close(out[0]);
+		forked_helper_forget_locks(ctx->f);
 		watch_child(ctx->a, ctx->f->cf->from->address, ctx->f->cf->to->address, ctl[0],
 		    out[1]);
 	}

@@ -1,19 +1,19 @@
 # tests/lib-safety.sh -- helpers shared by the safety stories (t1001, t80xx);
 # sourced after lib.sh.
 
-SERVERS="charon neko-base ns3"
+SERVERS="$W_OLD $W_NEW $W_NS3"
 
 # host_sums HOST : path, mode, owner, link target and sha256 of every file under
-# /etc, /usr/local/adm, /home, /var/spool/mail and the zone files, leaving out
-# only what runs by itself writes: logs, a running game's db and pid, named's key files
+# /etc, /usr/local/adm, the homes, the mail spool and the zone files (the world's
+# paths), leaving out only what runs by itself writes: logs, a running game's
+# db and pid, named's key files
 host_sums() {
 	lab "$1" bash -c '
-		set -- /etc /usr/local/adm /home /var/spool/mail /var/cache/bind
-		skip() { find "$@" \( -type f -o -type l \) ! -name "*.log" ! -path "/home/*/game/data/*" \
+		skip() { find "$@" \( -type f -o -type l \) ! -name "*.log" ! -path "*/game/data/*" \
 			! -name netmux.pid ! -name "*.mkeys*" ! -name "managed-keys*" "${extra[@]}"; }
 		extra=(-printf "%p %m %u %g %l\n"); skip "$@" 2>/dev/null | sort
 		extra=(-type f -print0); skip "$@" 2>/dev/null | sort -z | xargs -0 sha256sum
-	'
+	' host_sums /etc /usr/local/adm "$W_HOME/" "$W_SPOOL/" /var/cache/bind "${W_ZONE_FILE%/*}"
 }
 
 # sums_all SUFFIX : host_sums of every server into sums.HOST.SUFFIX
@@ -35,7 +35,7 @@ sums_same() {
 
 # journal_sum : sha256 of the client's journal and its -wal ("none" when missing)
 journal_sum() {
-	lab client sh -c 'cd /root/lab && for f in ferry.db ferry.db-wal; do
+	lab "$W_CLIENT" sh -c 'cd /root/lab && for f in ferry.db ferry.db-wal; do
 		if [ -e "$f" ]; then sha256sum "$f"; else echo "none $f"; fi; done'
 }
 
@@ -57,8 +57,8 @@ same_files() {
 	done
 }
 
-MAIL_FILES="/usr/local/adm/mail/virtusertable /etc/mail/local-host-names"
-WEB_FILES="/usr/local/adm/apache/virtual.conf"
+MAIL_FILES="$W_VIRTUSERTABLE /etc/mail/local-host-names"
+WEB_FILES="$W_VHOST_FILES"
 
 # zone_serial ADDR ZONE : the SOA serial ADDR serves
 zone_serial() {
@@ -69,7 +69,7 @@ zone_serial() {
 ferry_fault() {
 	local pair=$1
 	shift
-	lab client env FERRY_FAULT="$pair" /ferry/ferry -c "$FERRY_CONF" "$@"
+	lab "$W_CLIENT" env FERRY_FAULT="$pair" /ferry/ferry -c "$FERRY_CONF" "$@"
 }
 
 # no_dup_lines HOST FILE [ERE] : no line twice in FILE (blank lines and comments
@@ -82,16 +82,16 @@ no_dup_lines() {
 
 # journal_ok : PRAGMA integrity_check of the client's journal says ok
 journal_ok() {
-	test "$(lab client sqlite3 /root/lab/ferry.db 'PRAGMA integrity_check')" = ok
+	test "$(lab "$W_CLIENT" sqlite3 /root/lab/ferry.db 'PRAGMA integrity_check')" = ok
 }
 
 # no_leftovers : no ferry and no ssh master left in the client, no mail lock on the
 # hosts, no change watcher (phase1.presync's inotifywait) on the old host
 no_leftovers() {
-	! lab client pgrep -x ferry &&
-	! lab client pgrep -f "ControlMaster=yes" &&
-	! lab charon pgrep -x inotifywait &&
-	for h in charon neko-base; do
-		lab "$h" sh -c '! ls /var/spool/mail/*.lock 2>/dev/null' || return 1
+	! lab "$W_CLIENT" pgrep -x ferry &&
+	! lab "$W_CLIENT" pgrep -f "ControlMaster=yes" &&
+	! lab "$W_OLD" pgrep -x inotifywait &&
+	for h in "$W_OLD" "$W_NEW"; do
+		lab "$h" sh -c '! ls "$1"/*.lock 2>/dev/null' sh "$W_SPOOL" || return 1
 	done
 }

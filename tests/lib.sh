@@ -15,6 +15,12 @@
 #
 # Environment: LAB_ID selects the lab (see tests/lab/lab.sh); TEST_VERBOSE=1
 # shows every body's output; TEST_KEEP_TRASH=1 keeps the trash directory.
+#
+# The lab's world (`lab.sh world`: seed, or stock with LAB_WORLD=stock) gives
+# its facts as W_* variables from tests/lab/world-NAME.env: W_OLD, W_NEW,
+# W_NS3, W_CLIENT (host names) and W_*_ADDR, W_HOME, W_SPOOL, W_ZONE_FILE,
+# W_VIRTUSERTABLE, W_VHOST_FILES, DOMAIN, ZONES.  A story runs on the seed
+# world unless it says `require_world NAME` (instead of require_lab).
 
 TEST_NAME=$(basename "$0" .sh)
 TEST_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +31,9 @@ FERRY_CONF=/root/lab/ferry.conf
 # the trash directory as the client sees it (the project is /ferry there)
 CLIENT_TRASH=/ferry/${TRASH_DIR#"$PROJECT_DIR"/}
 export LAB_ID=${LAB_ID:-}
+LAB_WORLD=$("$LAB_SH" world 2>/dev/null) || LAB_WORLD=seed
+# shellcheck source=tests/lab/world-seed.env
+. "$TEST_DIR/lab/world-$LAB_WORLD.env"
 
 test_count=0
 test_success=0
@@ -147,17 +156,25 @@ retry_until() {
 
 # --- the lab -------------------------------------------------------------------
 
-# require_lab : stop the script (as one failure) unless the lab is up
+# require_lab : stop the script (as one failure) unless the lab is up with
+# the seed world (or the one require_world names)
 require_lab() {
-	if "$LAB_SH" status >/dev/null 2>&1; then
+	local want=${1:-seed}
+	if "$LAB_SH" status >/dev/null 2>&1 && [ "$LAB_WORLD" = "$want" ]; then
 		return 0
 	fi
-	echo "not ok 1 - the lab$LAB_ID is up (run tests/lab/lab.sh up)"
+	echo "not ok 1 - the lab$LAB_ID is up with the $want world (LAB_WORLD=$want tests/lab/lab.sh reset)"
 	echo "# passed 0 failed 1"
 	exit 1
 }
 
-# lab_reset : back to the seed world (for scripts that change it; takes ~7 s)
+# require_world NAME : this story runs on world NAME (tests/run.sh picks the
+# stories of the lab's world by this line)
+require_world() {
+	require_lab "$1"
+}
+
+# lab_reset : back to the lab's world as built (for scripts that change it; takes ~7 s)
 lab_reset() {
 	"$LAB_SH" reset >"$TRASH_DIR/.lab-reset.log" 2>&1 || {
 		cat "$TRASH_DIR/.lab-reset.log"
@@ -171,33 +188,33 @@ lab() {
 }
 
 # ferry_client ARGS... : the freshly built /ferry/ferry in the client, with
-# -c $FERRY_CONF (default /root/lab/ferry.conf, the seed world's)
+# -c $FERRY_CONF (default /root/lab/ferry.conf, the world's)
 ferry_client() {
-	lab client /ferry/ferry -c "$FERRY_CONF" "$@"
+	lab "$W_CLIENT" /ferry/ferry -c "$FERRY_CONF" "$@"
 }
 
 # dig_at SERVER_ADDR NAME TYPE : short, non-recursive answer of one server
 dig_at() {
-	lab client dig +norec +short +time=2 +tries=1 @"$1" "$2" "$3"
+	lab "$W_CLIENT" dig +norec +short +time=2 +tries=1 @"$1" "$2" "$3"
 }
 
 # fetch_pinned ADDR NAME PATH : body of http://NAME/PATH fetched from ADDR
 # (fails on HTTP errors and redirects are not followed)
 fetch_pinned() {
-	lab client curl -sS --fail --max-time 10 --resolve "$2:80:$1" "http://$2${3:-/}"
+	lab "$W_CLIENT" curl -sS --fail --max-time 10 --resolve "$2:80:$1" "http://$2${3:-/}"
 }
 
 # fetch_code ADDR NAME PATH : prints "CODE LOCATION" (LOCATION empty if none)
 fetch_code() {
-	lab client curl -sS -o /dev/null --max-time 10 --resolve "$2:80:$1" \
+	lab "$W_CLIENT" curl -sS -o /dev/null --max-time 10 --resolve "$2:80:$1" \
 		-w '%{http_code} %{redirect_url}\n' "http://$2${3:-/}"
 }
 
 # send_mail SERVER TO TAG : one message from the client through SERVER[:PORT];
 # TAG is in the Subject, the Message-ID and the body
 send_mail() {
-	lab client swaks -S 1 --server "$1" --to "$2" --from tester@client.nekodojo.test \
-		--header "Subject: ferry test $3" --header "Message-Id: <$3@client.nekodojo.test>" \
+	lab "$W_CLIENT" swaks -S 1 --server "$1" --to "$2" --from "tester@$W_CLIENT.$DOMAIN" \
+		--header "Subject: ferry test $3" --header "Message-Id: <$3@$W_CLIENT.$DOMAIN>" \
 		--body "ferry test message $3"
 }
 
@@ -206,11 +223,11 @@ send_mail() {
 wait_in_spool() {
 	local end=$(($(date +%s) + ${4:-20}))
 	while :; do
-		lab "$1" grep -q -F -e "$3" "/var/spool/mail/$2" 2>/dev/null && return 0
+		lab "$1" grep -q -F -e "$3" "$W_SPOOL/$2" 2>/dev/null && return 0
 		[ "$(date +%s)" -ge "$end" ] && break
 		sleep 0.5
 	done
-	echo "wait_in_spool: '$3' not in $1:/var/spool/mail/$2 after ${4:-20} s" >&2
+	echo "wait_in_spool: '$3' not in $1:$W_SPOOL/$2 after ${4:-20} s" >&2
 	return 1
 }
 
@@ -221,7 +238,7 @@ wait_in_spool() {
 mush_talk() {
 	local a=$1 p=$2
 	shift 2
-	lab client bash -c '
+	lab "$W_CLIENT" bash -c '
 		a=$1 p=$2 t=$3
 		shift 3
 		exec 3<>"/dev/tcp/$a/$p" || exit 1

@@ -1,20 +1,28 @@
 #!/bin/bash
-# tests/run.sh [tNNNN-name.sh...] -- run the test scripts (all tests/t[0-9]*.sh
-# in order by default) and end with one line "N passed, N failed".
+# tests/run.sh [tNNNN-name.sh...] -- run the test scripts (by default every
+# tests/t[0-9]*.sh of the lab's world, in order) and end with one line
+# "N passed, N failed".
 # The lab is brought up when `lab.sh status` says it is not; it is left up.
 cd "$(dirname "$0")" || exit 2
 TESTS=$(pwd)
 
-if [ $# -gt 0 ]; then
-	scripts=("$@")
-else
-	scripts=(t[0-9]*.sh)
-fi
-scripts=("${scripts[@]##*/}")
-
 if ! ./lab/lab.sh status >/dev/null 2>&1; then
 	./lab/lab.sh up || { echo "# lab.sh up failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
+
+# by default the stories of the lab's world: a story for another world than
+# the seed says `require_world NAME` (LAB_WORLD=stock lab/lab.sh up, then run.sh)
+if [ $# -gt 0 ]; then
+	scripts=("$@")
+else
+	world=$(./lab/lab.sh world)
+	if [ "$world" = seed ]; then
+		mapfile -t scripts < <(grep -L "^require_world " t[0-9]*.sh)
+	else
+		mapfile -t scripts < <(grep -l "^require_world $world\$" t[0-9]*.sh)
+	fi
+fi
+scripts=("${scripts[@]##*/}")
 
 passed=0 failed=0 broken=""
 for t in "${scripts[@]}"; do

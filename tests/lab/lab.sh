@@ -8,9 +8,14 @@
 #   lab.sh reset              back to the seed world (down + up)
 #   lab.sh status             per host: up/down and its daemons; exit 0 only when up
 #   lab.sh exec HOST CMD...   run CMD inside HOST (stdin passed, exit status returned)
+#   lab.sh world              the world this lab is built with (seed, stock)
 #
 # LAB_ID (default empty) keeps parallel labs apart: netns lab$LAB_ID-HOST,
-# state under /tmp/lab$LAB_ID.  Hosts: charon (old), neko-base (new), ns3, client.
+# state under /tmp/lab$LAB_ID.  LAB_WORLD (default seed) picks the world `up`
+# builds: its facts in world-NAME.env, its own provisioning (if any) in
+# world-NAME.sh.  A lab that is up keeps its world for every other verb;
+# `up`/`reset` with another LAB_WORLD rebuild it.  `lab.sh world` prints it.
+# Seed hosts: charon (old), neko-base (new), ns3, client.
 set -u
 
 LAB_ID=${LAB_ID:-}
@@ -20,14 +25,19 @@ ROOT=/tmp/lab$LAB_ID
 LABDIR=$(cd "$(dirname "$0")" && pwd)
 SELF=$LABDIR/$(basename "$0")
 PROJECT=$(cd "$LABDIR/../.." && pwd)
-HOSTS="charon neko-base ns3 client"
-SERVERS="charon neko-base ns3"
-DOMAIN=nekodojo.test
-ZONES="nekodojo.test alice.test bob.test carol.test dave.test owners.test"
-# a date serial later than any run's day: ferry bumps a date serial to today (YYYYMMDD00)
-# when that is higher, so a seed serial of a past day made every expected
-# serial in the stories depend on the calendar (they broke once the day passed)
-SERIAL=2099123101
+# the world asked for, and the one this lab was built with (inside a host
+# there is no $ROOT: host_script passes LAB_WORLD)
+WANT_WORLD=${LAB_WORLD:-}
+LAB_WORLD=$(cat "$ROOT/.world" 2>/dev/null || echo "${WANT_WORLD:-seed}")
+case $LAB_WORLD in *[!a-z0-9]*|'') echo "lab.sh: LAB_WORLD must be a lowercase name" >&2; exit 2 ;; esac
+# inside a host the facts came in host_script's stream already
+if [ -z "${W_NAME:-}" ]; then
+	[ -r "$LABDIR/world-$LAB_WORLD.env" ] || { echo "lab.sh: no world '$LAB_WORLD' ($LABDIR/world-$LAB_WORLD.env)" >&2; exit 2; }
+	# shellcheck source=tests/lab/world-seed.env
+	. "$LABDIR/world-$LAB_WORLD.env"
+fi
+HOSTS="$W_OLD $W_NEW $W_NS3 $W_CLIENT"
+SERVERS="$W_OLD $W_NEW $W_NS3"
 SHARED_DIRS="/usr/local/adm /ferry"
 MARK=.lab-mountpoint
 PATHV=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -35,17 +45,20 @@ PACKAGES="openssh-server openssh-client rsync apache2 sendmail sendmail-base sen
  sendmail-cf sensible-mda procmail m4 make swaks bind9 bind9-utils bind9-dnsutils tinymux
  netcat-openbsd rsyslog curl procps iproute2 perl libcurl4-openssl-dev libldns-dev ldnsutils
  acl attr util-linux passwd inotify-tools"
-# seed accounts on charon: name uid
-ACCOUNTS="alice:2001 bob:2002 carol:2003 dave:2004"
 MUX_PASSWORD=potrzebie
 
-# the seed world's files and the provisioning inside hosts; a host gets all
-# three files as one stream (host_script), so they are already defined there
+# the seed world's files and the provisioning inside hosts, then the world's
+# own (it redefines what differs); a host gets them all as one stream
+# (host_script), so they are already defined there
+world_files() {
+	echo "$LABDIR/world-$LAB_WORLD.env" "$LABDIR/seed.sh" "$LABDIR/provision.sh"
+	[ ! -e "$LABDIR/world-$LAB_WORLD.sh" ] || echo "$LABDIR/world-$LAB_WORLD.sh"
+}
 if ! declare -F __provision >/dev/null; then
-	# shellcheck source=tests/lab/seed.sh
-	. "$LABDIR/seed.sh"
-	# shellcheck source=tests/lab/provision.sh
-	. "$LABDIR/provision.sh"
+	for f in $(world_files | cut -d" " -f2-); do
+		# shellcheck disable=SC1090
+		. "$f"
+	done
 fi
 
 say() { echo "$LAB: $*"; }
@@ -53,10 +66,10 @@ die() { echo "$LAB: error: $*" >&2; exit 1; }
 
 addr_of() {
 	case $1 in
-	charon) echo 192.0.2.10 ;;
-	neko-base) echo 192.0.2.20 ;;
-	ns3) echo 192.0.2.30 ;;
-	client) echo 192.0.2.100 ;;
+	"$W_OLD") echo "$W_OLD_ADDR" ;;
+	"$W_NEW") echo "$W_NEW_ADDR" ;;
+	"$W_NS3") echo "$W_NS3_ADDR" ;;
+	"$W_CLIENT") echo "$W_CLIENT_ADDR" ;;
 	*) return 1 ;;
 	esac
 }
@@ -90,8 +103,9 @@ hostenter() {
 # host_script HOST VERB ARGS... : run this script's internal VERB inside HOST.
 host_script() {
 	local h=$1; shift
-	hostenter "$h" LAB_ID="$LAB_ID" /bin/bash /dev/fd/3 "$@" \
-		3< <(cat "$LABDIR/seed.sh" "$LABDIR/provision.sh" "$SELF")
+	# shellcheck disable=SC2046
+	hostenter "$h" LAB_ID="$LAB_ID" LAB_WORLD="$LAB_WORLD" /bin/bash /dev/fd/3 "$@" \
+		3< <(cat $(world_files) "$SELF")
 }
 
 cmd_exec() {
@@ -232,7 +246,7 @@ __hostinit() {
 		umount -l "$m" 2>/dev/null || true
 	done
 	mount --bind -o ro /var/lib/dpkg "$L/var/lib/dpkg"
-	if [ "$h" = client ]; then
+	if [ "$h" = "$W_CLIENT" ]; then
 		mount --bind "$project" /ferry
 	fi
 	mount --bind "$L/etc" /etc
@@ -317,12 +331,13 @@ cmd_up() {
 	mountpoint -q "$ROOT" || mount -t tmpfs -o mode=755,size=4g "$LAB-state" "$ROOT" ||
 		die "cannot mount a tmpfs on $ROOT"
 	mkdir -p "$ROOT/ns" "$ROOT/keys" "$ROOT/log"
+	echo "$LAB_WORLD" >"$ROOT/.world"
 	shared_dirs_create
 	mount --bind "$ROOT/ns" "$ROOT/ns" && mount --make-private "$ROOT/ns" || die "cannot make $ROOT/ns private"
 	ssh-keygen -q -t ed25519 -N '' -C "tester@client.$DOMAIN" -f "$ROOT/keys/lab_ed25519" </dev/null
 	for h in $HOSTS; do
 		( seed_tree "$h" && write_hosts_files "$h" && write_ssh "$h" && write_bind "$h" &&
-		  if [ "$h" != client ]; then write_apache "$h" && write_sendmail "$h"; fi ) &
+		  if [ "$h" != "$W_CLIENT" ]; then write_apache "$h" && write_sendmail "$h"; fi ) &
 		pids="$pids $!"
 	done
 	for h in $pids; do wait "$h" || rc=1; done
@@ -341,7 +356,7 @@ cmd_up() {
 	for h in $pids; do wait "${h#*:}" || fail="$fail ${h%%:*}"; done
 	[ -z "$fail" ] || { up_failed "provisioning failed on:$fail"; return 1; }
 	say "daemons started ($(elapsed "$t0") s)"
-	host_script client __settle || { up_failed "DNS did not settle"; return 1; }
+	host_script "$W_CLIENT" __settle || { up_failed "DNS did not settle"; return 1; }
 	: >"$ROOT/.up"
 	say "up in $(elapsed "$t0") s"
 }
@@ -354,7 +369,7 @@ up_failed() {
 		echo "--- $h: /var/log/lab-provision.log" >&2
 		tail -n 15 "$ROOT/$h/var/log/lab-provision.log" >&2
 	done
-	[ -s "$ROOT/log/charon.log" ] && { echo "--- hostinit log" >&2; tail -n 5 "$ROOT"/log/*.log >&2; }
+	[ -s "$ROOT/log/$W_OLD.log" ] && { echo "--- hostinit log" >&2; tail -n 5 "$ROOT"/log/*.log >&2; }
 	if [ "${LAB_KEEP_FAILED:-}" = 1 ]; then
 		echo "$LAB: LAB_KEEP_FAILED=1: leaving the lab as it is" >&2
 	else
@@ -447,8 +462,17 @@ cmd_reset() {
 	cmd_down && cmd_up
 }
 
+# world_switch : `up`/`reset` asked for another world than the one up: take
+# that one down with its own host names, then go on with the one asked for
+world_switch() {
+	[ -n "$WANT_WORLD" ] && [ -e "$ROOT/.world" ] && [ "$WANT_WORLD" != "$LAB_WORLD" ] || return 0
+	say "switching from the $LAB_WORLD world to $WANT_WORLD"
+	env -u LAB_WORLD "$SELF" down || exit 1
+	exec env LAB_WORLD="$WANT_WORLD" "$SELF" "$@"
+}
+
 usage() {
-	sed -n '3,13p' "$SELF" | sed 's/^# \{0,1\}//'
+	sed -n '3,18p' "$SELF" | sed 's/^# \{0,1\}//'
 	exit 2
 }
 
@@ -457,9 +481,10 @@ main() {
 	local verb=$1; shift
 	case $verb in
 	install) cmd_install ;;
-	up) [ "$(id -u)" = 0 ] || die "must run as root"; cmd_up ;;
+	up) [ "$(id -u)" = 0 ] || die "must run as root"; world_switch up; cmd_up ;;
 	down) cmd_down ;;
-	reset) cmd_reset ;;
+	reset) world_switch reset; cmd_reset ;;
+	world) echo "$LAB_WORLD" ;;
 	status) cmd_status ;;
 	exec) cmd_exec "$@" ;;
 	__hostinit) __hostinit "$@" ;;

@@ -74,17 +74,19 @@ mux_session() {
 	exec 4>&-
 }
 
-add_user() {	# NAME UID
+add_user() {	# NAME UID KEYFILE  (home under the world's $W_HOME)
 	groupadd -g "$2" "$1"
-	useradd -m -u "$2" -g "$1" -s /bin/bash -c "$1 (ferry lab)" "$1"
-	mkdir -p -m 700 "/home/$1/.ssh"
-	install -m 600 -o "$1" -g "$1" "$3" "/home/$1/.ssh/authorized_keys"
-	chown "$1:$1" "/home/$1/.ssh"
+	mkdir -p "$W_HOME"
+	useradd -m -b "$W_HOME" -u "$2" -g "$1" -s /bin/bash -c "$1 (ferry lab)" "$1"
+	mkdir -p -m 700 "$W_HOME/$1/.ssh"
+	install -m 600 -o "$1" -g "$1" "$3" "$W_HOME/$1/.ssh/authorized_keys"
+	chown "$1:$1" "$W_HOME/$1/.ssh"
 }
 
 make_game() {	# USER PORT NAME
-	local u=$1 port=$2 name=$3 g=/home/$1/tinymux/game
-	runuser -u "$u" -- sh -c "cd /home/$u && /usr/games/tinymux-install" >/dev/null 2>&1 || return 1
+	local u=$1 port=$2 name=$3 home g
+	home=$(getent passwd "$u" | cut -d: -f6) g=$home/tinymux/game
+	runuser -u "$u" -- sh -c "cd $home && /usr/games/tinymux-install" >/dev/null 2>&1 || return 1
 	sed -i -e "s/^port .*/port $port/" -e "s/^mud_name .*/mud_name $name/" "$g/netmux.conf"
 	start_daemon runuser -u "$u" -- sh -c "cd $g && ./Startmux"
 	wait_tcp 127.0.0.1 "$port" 15 || return 1
@@ -144,11 +146,12 @@ prov_common() {
 	local h=$1
 	plog "provision $h"
 	start_daemon rsyslogd
-	[ "$h" = client ] && return 0
-	a2enmod -q userdir cgid proxy proxy_http >/dev/null
+	[ "$h" = "$W_CLIENT" ] && return 0
+	# shellcheck disable=SC2086
+	a2enmod -q $W_APACHE_MODS >/dev/null
 	make -s -C /etc/mail all >/dev/null 2>&1
 	make -s -C /etc/mail all >/dev/null 2>&1
-	test -e /usr/local/adm/mail/virtusertable.db || { plog "virtusertable.db missing"; return 1; }
+	test -e "$W_VIRTUSERTABLE.db" || { plog "virtusertable.db missing"; return 1; }
 	start_daemon /etc/init.d/ssh start
 	# cron: accounts' crontabs run on the servers (ferry's prep.cron/phase1.cron move them)
 	if [ -x /etc/init.d/cron ]; then start_daemon /etc/init.d/cron start; fi
@@ -202,7 +205,7 @@ prov_neko_base() {
 	BG=""
 	bg apache2 start_daemon /etc/init.d/apache2 start
 	bg sendmail start_daemon /etc/init.d/sendmail start
-	wait_soa 192.0.2.10 20 || { plog "charon's named not answering"; return 1; }
+	wait_soa "$W_OLD_ADDR" 20 || { plog "$W_OLD's named not answering"; return 1; }
 	start_daemon /etc/init.d/named start
 	secondary_settle || return 1
 	bg_wait
@@ -213,7 +216,7 @@ prov_ns3() {
 	rm -f /tmp/tester.pub
 	BG=""
 	bg sendmail start_daemon /etc/init.d/sendmail start
-	wait_soa 192.0.2.10 20 || { plog "charon's named not answering"; return 1; }
+	wait_soa "$W_OLD_ADDR" 20 || { plog "$W_OLD's named not answering"; return 1; }
 	start_daemon /etc/init.d/named start
 	secondary_settle || return 1
 	bg_wait
@@ -228,11 +231,12 @@ __provision() {
 	close_fds
 	exec </dev/null >>/var/log/lab-provision.log 2>&1
 	prov_common "$h" || return 1
+	# by role: a world names its hosts its own way (world-NAME.env)
 	case $h in
-	charon) prov_charon ;;
-	neko-base) prov_neko_base ;;
-	ns3) prov_ns3 ;;
-	client) prov_client ;;
+	"$W_OLD") prov_charon ;;
+	"$W_NEW") prov_neko_base ;;
+	"$W_NS3") prov_ns3 ;;
+	"$W_CLIENT") prov_client ;;
 	esac || return 1
 	plog "provision $h done"
 }
@@ -244,14 +248,14 @@ __settle() {
 	for i in $(seq 150); do
 		ok=1
 		for z in $ZONES; do
-			for a in 192.0.2.10 192.0.2.20 192.0.2.30; do
+			for a in "$W_OLD_ADDR" "$W_NEW_ADDR" "$W_NS3_ADDR"; do
 				s=$(soa_serial "$a" "$z")
 				[ "$s" = "$SERIAL" ] || { ok=0; break 2; }
 			done
 		done
 		if [ $ok = 1 ]; then
 			s=$(dig +short +time=1 +tries=1 @127.0.0.1 www.alice.test A 2>&1)
-			if [ "$s" = 192.0.2.10 ]; then
+			if [ "$s" = "$W_OLD_ADDR" ]; then
 				plog "DNS settled after $i rounds, $((SECONDS - t0)) s" >&2
 				return 0
 			fi

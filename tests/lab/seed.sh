@@ -51,7 +51,7 @@ write_ssh() {
 	EOF
 	ssh-keygen -q -t ed25519 -N '' -C "root@$h" -f "$L/etc/ssh/ssh_host_ed25519_key" </dev/null
 	mkdir -p -m 700 "$L/root/.ssh"
-	if [ "$h" = client ]; then
+	if [ "$h" = "$W_CLIENT" ]; then
 		cp "$K/lab_ed25519" "$L/root/.ssh/id_ed25519"
 		cp "$K/lab_ed25519.pub" "$L/root/.ssh/id_ed25519.pub"
 	else
@@ -60,11 +60,13 @@ write_ssh() {
 }
 
 write_ssh_trust() {
-	local L x
+	local L x a
 	: >"$ROOT/keys/known_hosts"
 	for x in $SERVERS; do
 		local names="$x,$x.$DOMAIN,$(addr_of "$x")"
-		case $x in charon) names="$names,ns1.$DOMAIN" ;; neko-base) names="$names,ns2.$DOMAIN" ;; esac
+		for a in $W_NS_ALIASES; do
+			[ "${a%%=*}" = "$x" ] && names="$names,${a#*=}.$DOMAIN"
+		done
 		echo "$names $(cut -d' ' -f1,2 "$ROOT/$x/etc/ssh/ssh_host_ed25519_key.pub")" >>"$ROOT/keys/known_hosts"
 	done
 	cat "$ROOT/keys/lab_ed25519.pub" >"$ROOT/keys/authorized_keys"
@@ -73,7 +75,7 @@ write_ssh_trust() {
 		L=$ROOT/$x
 		cp "$ROOT/keys/known_hosts" "$L/etc/ssh/ssh_known_hosts"
 		chmod 644 "$L/etc/ssh/ssh_known_hosts"
-		[ "$x" = client ] || install -m 600 "$ROOT/keys/authorized_keys" "$L/root/.ssh/authorized_keys"
+		[ "$x" = "$W_CLIENT" ] || install -m 600 "$ROOT/keys/authorized_keys" "$L/root/.ssh/authorized_keys"
 	done
 }
 
@@ -187,25 +189,30 @@ write_sendmail() {
 	} >"$L/adm/mail/virtusertable"
 }
 
+# the client's caching resolver, pointed at the world's three nameservers
+write_resolver() {
+	local L=$ROOT/$1 z
+	cat >"$L/etc/bind/named.conf.options" <<-EOF
+	// ferry lab: the client's caching resolver
+	options {
+		directory "/var/cache/bind";
+		listen-on { 127.0.0.1; $W_CLIENT_ADDR; };
+		listen-on-v6 { none; };
+		recursion yes;
+		allow-recursion { 127.0.0.1; 192.0.2.0/24; };
+		allow-query { any; };
+		dnssec-validation no;
+	};
+	EOF
+	for z in $ZONES; do
+		echo "zone \"$z\" { type static-stub; server-addresses { $W_OLD_ADDR; $W_NEW_ADDR; $W_NS3_ADDR; }; };"
+	done >"$L/etc/bind/named.conf.local"
+}
+
 write_bind() {
 	local h=$1 L=$ROOT/$1 z
-	if [ "$h" = client ]; then
-		cat >"$L/etc/bind/named.conf.options" <<-'EOF'
-		// ferry lab: the client's caching resolver
-		options {
-			directory "/var/cache/bind";
-			listen-on { 127.0.0.1; 192.0.2.100; };
-			listen-on-v6 { none; };
-			recursion yes;
-			allow-recursion { 127.0.0.1; 192.0.2.0/24; };
-			allow-query { any; };
-			dnssec-validation no;
-		};
-		EOF
-		: >"$L/etc/bind/named.conf.local"
-		for z in $ZONES; do
-			echo "zone \"$z\" { type static-stub; server-addresses { 192.0.2.10; 192.0.2.20; 192.0.2.30; }; };"
-		done >"$L/etc/bind/named.conf.local"
+	if [ "$h" = "$W_CLIENT" ]; then
+		write_resolver "$h"
 		return 0
 	fi
 	cat >"$L/etc/bind/named.conf.options" <<-'EOF'
@@ -250,17 +257,17 @@ write_bind() {
 }
 
 stage_seed() {
-	local L=$ROOT/charon
+	local L=$ROOT/$W_OLD
 	mkdir -p "$L/tmp/lab-seed"
 	cp -a "$LABDIR/seed/." "$L/tmp/lab-seed/"
 	install -m 644 "$ROOT/keys/lab_ed25519.pub" "$L/tmp/lab-seed/tester.pub"
-	install -m 644 "$ROOT/keys/lab_ed25519.pub" "$ROOT/ns3/tmp/tester.pub"
+	install -m 644 "$ROOT/keys/lab_ed25519.pub" "$ROOT/$W_NS3/tmp/tester.pub"
 }
 
 write_client_files() {
-	local D=$ROOT/client/root/lab g
+	local D=$ROOT/$W_CLIENT/root/lab g
 	mkdir -p -m 700 "$D"
-	install -m 644 "$LABDIR/ferry.conf" "$D/ferry.conf"
+	install -m 644 "$LABDIR/$W_CONF" "$D/ferry.conf"
 	for g in bob dave; do
 		printf 'connect wizard %s\n' "$MUX_PASSWORD" >"$D/$g.connect"
 		chmod 600 "$D/$g.connect"
