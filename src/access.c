@@ -26,6 +26,7 @@
 #include "edit.h"
 #include "log.h"
 #include "run-command.h"
+#include "text.h"
 
 /* the ports sshd listens on, from its own view of its configuration */
 static const char ports_script[] =
@@ -60,7 +61,7 @@ access_ssh_ports(struct step_ctx *ctx, const struct host *h, struct strlist *por
 		r = step_error(ctx, "%s: sshd -T failed: %s", h->name, out.buf);
 	for (line = strtok_r(out.buf, "\n", &save); r == 0 && line;
 	    line = strtok_r(NULL, "\n", &save))
-		if (atoi(line) > 0 && !strlist_has(ports, line))
+		if (text_port(line) > 0 && !strlist_has(ports, line))
 			strlist_push(ports, line);
 	if (r == 0 && ports->n == 0)
 		r = step_error(ctx, "%s: sshd -T names no port", h->name);
@@ -247,7 +248,7 @@ access_check(struct step_ctx *ctx)
 	if (r == 0)
 		r = access_ssh_ports(ctx, cf->to, &new_ports);
 	for (i = 0; r == 0 && i < old_ports.n; i++)
-		r = check_port(ctx, &new_ports, atoi(old_ports.v[i]));
+		r = check_port(ctx, &new_ports, text_port(old_ports.v[i]));
 	strlist_clear(&old_ports);
 	strlist_clear(&new_ports);
 	return r;

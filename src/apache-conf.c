@@ -14,8 +14,9 @@
 
 #include "apache-conf.h"
 #include "log.h"
-#include "vhost.h"
+#include "text.h"
 #include "vhost-priv.h"
+#include "vhost.h"
 #include "xmalloc.h"
 
 /* Apache refuses more nesting than this (AP_MAX_INCLUDE_DEPTH) */
@@ -249,7 +250,7 @@ addr_match(const char *spec, const char *addr, int port)
 		const char *p = colon + 1;
 
 		alen = (size_t)(colon - spec);
-		if (strcmp(p, "*") != 0 && atoi(p) != port)
+		if (strcmp(p, "*") != 0 && text_port(p) != port)
 			return 0;
 	}
 	a = xstrndup(spec, alen);

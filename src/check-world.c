@@ -16,10 +16,11 @@
 #include <string.h>
 
 #include "access.h"
-#include "web-apache.h"
 #include "check-world.h"
 #include "log.h"
 #include "remote.h"
+#include "text.h"
+#include "web-apache.h"
 #include "zone.h"
 
 /* ferry's rsync options: --mkpath is the youngest (rsync 3.2.3) */
@@ -144,7 +145,7 @@ check_ports(const struct config *cf, const struct host_facts *old, const struct 
 		if (!strlist_has(&new->ports, old->ports.v[i]))
 			bad = error("check: %s: sshd does not listen on port %s, where %s's users log in",
 			    cf->to->name, old->ports.v[i], cf->from->name);
-		else if (access_banner(cf->to->address, atoi(old->ports.v[i]), &why) < 0)
+		else if (access_banner(cf->to->address, text_port(old->ports.v[i]), &why) < 0)
 			bad = error("check: %s: ssh at %s port %s, measured from here: %s",
 			    cf->to->name, cf->to->address, old->ports.v[i], why.buf);
 		else

@@ -16,6 +16,7 @@
 #include "edit.h"
 #include "journal.h"
 #include "log.h"
+#include "text.h"
 
 #define MARK "# ferry prep.6: ssh for the users"
 
@@ -38,7 +39,7 @@ blocked_ports(struct step_ctx *ctx, struct strlist *out)
 	for (i = 0; r == 0 && i < old.n; i++) {
 		strbuf_reset(&why);
 		if (strlist_has(&new, old.v[i]) &&
-		    access_banner(ctx->f->cf->to->address, atoi(old.v[i]), &why) < 0)
+		    access_banner(ctx->f->cf->to->address, text_port(old.v[i]), &why) < 0)
 			strlist_push(out, old.v[i]);
 	}
 	strlist_clear(&old);

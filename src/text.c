@@ -1,4 +1,6 @@
 /* text.c: checks shared by the parsers of files hosts wrote. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -16,4 +18,17 @@ text_refuse_nul(const char *name, const char *text, size_t len)
 	for (i = 0; text + i < z; i++)
 		line += text[i] == '\n';
 	return error("%s:%d: NUL byte in the line", name, line);
+}
+
+int
+text_port(const char *s)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno == 0 && *end == '\0' && v >= 1 && v <= 65535 ? (int)v : 0;
 }

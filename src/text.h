@@ -10,4 +10,7 @@
  */
 int text_refuse_nul(const char *name, const char *text, size_t len);
 
+/* a TCP port written in decimal and nothing else: 1..65535, else 0 */
+int text_port(const char *s);
+
 #endif
