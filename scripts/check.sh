@@ -1,45 +1,64 @@
 #!/bin/bash
 # make check: unit tests (plain, then with ASan and UBSan), the fuzz targets'
 # regression inputs, then the lab's stories against real daemons.
-# Ends with one line "N passed, M failed" over everything.
+# Prints one labelled count per part, then ends with one line
+# "N passed, M failed" that counts each assertion once: every unit CHECK of
+# the plain run, every fuzz target's replay, every lab assertion.  The
+# sanitizer run repeats the unit CHECKs, so it adds only its failures.
+# A part that ran nothing, or cannot run (lab.sh missing), is a failure:
+# `make deps` installs every prerequisite, so nothing is skipped.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-pass=0 fail=0
+pass=0 fail=0 summary=""
 
-count() {	# adds the "N passed, M failed" numbers of the last such line of file $1
+# part_count FILE : "N M" of the last "N passed, M failed" line of FILE, or
+# "0 1" when there is none (the part died) or it ran nothing (0 passed, 0 failed)
+part_count() {
 	local line
 	line=$(sed -n 's/^\(# [a-z]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed.*$/\2 \3/p' "$1" | tail -n 1)
-	if [ -z "$line" ]; then
-		fail=$((fail + 1))
-		return
-	fi
-	set -- $line
-	pass=$((pass + $1)); fail=$((fail + $2))
+	case $line in
+	'' | '0 0') echo "0 1" ;;
+	*) echo "$line" ;;
+	esac
+}
+
+# part LABEL FILE [failures-only] : records and adds one part's count
+part() {
+	local n
+	n=$(part_count "$2")
+	set -- "$1" "$2" "${3:-}" ${n}
+	summary="$summary# $1: $4 passed, $5 failed
+"
+	[ "$3" = failures-only ] || pass=$((pass + $4))
+	fail=$((fail + $5))
 }
 
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
 make -s unit 2>&1 | tee "$log/unit"
-count "$log/unit"
+part "unit checks (CHECK executions)" "$log/unit"
 
 # the same unit tests under ASan and UBSan, then every fuzz crash found so far
 make -s unit-asan 2>&1 | tee "$log/unit-asan"
-count "$log/unit-asan"
+part "sanitizer run (the unit checks again, ASan+UBSan; only failures added)" "$log/unit-asan" failures-only
 make -s fuzz-regress 2>&1 | tee "$log/fuzz-regress"
-count "$log/fuzz-regress"
+part "fuzz replays (one per target)" "$log/fuzz-regress"
 
-if [ -x tests/lab/lab.sh ]; then
-	tests/lab/lab.sh install || { echo "lab install failed"; fail=$((fail + 1)); }
-	if tests/lab/lab.sh up; then
-		tests/run.sh 2>&1 | tee "$log/lab"
-		count "$log/lab"
-	else
-		echo "not ok - lab up failed"
-		fail=$((fail + 1))
-	fi
+if [ ! -x tests/lab/lab.sh ]; then
+	echo "not ok - tests/lab/lab.sh is missing or not executable" | tee "$log/lab"
+elif ! tests/lab/lab.sh install; then
+	echo "not ok - lab install failed" | tee "$log/lab"
+elif ! tests/lab/lab.sh up; then
+	echo "not ok - lab up failed" | tee "$log/lab"
+	tests/lab/lab.sh down
+else
+	tests/run.sh 2>&1 | tee "$log/lab"
 	tests/lab/lab.sh down
 fi
+part "lab assertions (test_expect_success blocks)" "$log/lab"
+
+printf '%s' "$summary"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
