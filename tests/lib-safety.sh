@@ -78,6 +78,18 @@ serial_after() {
 	echo "$s"
 }
 
+# serial_edits BEFORE AFTER : how many edits took the serial from BEFORE to
+# AFTER by that rule (the first may have jumped to today's date serial)
+serial_edits() {
+	local d
+	d=$(date -u +%Y%m%d)00
+	if [ "$1" -lt "$d" ] && [ "$2" -ge "$d" ]; then
+		echo $(($2 - d + 1))
+	else
+		echo $(($2 - $1))
+	fi
+}
+
 # ferry_fault PAIR ARGS... : ferry in the client with FERRY_FAULT=PAIR
 ferry_fault() {
 	local pair=$1
