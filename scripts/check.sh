@@ -10,7 +10,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
-pass=0 fail=0 summary=""
+pass=0 fail=0 summary="" part_checks=0
 
 # part_count FILE : "N M" of the last "N passed, M failed" line of FILE, or
 # "0 1" when there is none (the part died) or it ran nothing (0 passed, 0 failed)
@@ -32,6 +32,7 @@ part() {
 "
 	[ "$3" = failures-only ] || pass=$((pass + $4))
 	fail=$((fail + $5))
+	part_checks=$(($4 + $5))
 }
 
 log=$(mktemp -d)
@@ -39,10 +40,18 @@ trap 'rm -rf "$log"' EXIT
 
 make -s unit 2>&1 | tee "$log/unit"
 part "unit checks (CHECK executions)" "$log/unit"
+unit_checks=$part_checks
 
 # the same unit tests under ASan and UBSan, then every fuzz crash found so far
 make -s unit-asan 2>&1 | tee "$log/unit-asan"
 part "sanitizer run (the unit checks again, ASan+UBSan; only failures added)" "$log/unit-asan" failures-only
+# the same checks must have run there: fewer means some never did
+if [ "$part_checks" != "$unit_checks" ]; then
+	echo "not ok - the sanitizer run executed $part_checks checks, the plain run $unit_checks"
+	summary="$summary# sanitizer run: not the plain run's $unit_checks checks: 0 passed, 1 failed
+"
+	fail=$((fail + 1))
+fi
 make -s fuzz-regress 2>&1 | tee "$log/fuzz-regress"
 part "fuzz replays (one per target)" "$log/fuzz-regress"
 

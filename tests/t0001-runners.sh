@@ -57,8 +57,8 @@ test_expect_success 'run.sh: an early exit and a story of no test are failures' 
 fake_tree() {
 	rm -rf tree && mkdir -p tree/scripts tree/tests/lab &&
 	cp "$PROJECT_DIR/scripts/check.sh" tree/scripts/ &&
-	printf "unit:\n\t@echo \"# unit: 40 passed, 0 failed\"\nunit-asan:\n\t@echo \"# unit: 40 passed, %s failed\"\nfuzz-regress:\n\t@echo \"# fuzz: %s passed, 0 failed\"\n" \
-		"$1" "$2" >tree/Makefile &&
+	printf "unit:\n\t@echo \"# unit: 40 passed, 0 failed\"\nunit-asan:\n\t@echo \"# unit: %s passed, %s failed\"\nfuzz-regress:\n\t@echo \"# fuzz: %s passed, 0 failed\"\n" \
+		"$((40 - $1))" "$1" "$2" >tree/Makefile &&
 	printf "#!/bin/sh\nexit 0\n" >tree/tests/lab/lab.sh && chmod +x tree/tests/lab/lab.sh &&
 	printf "#!/bin/sh\necho \"%s\"\n" "$3" >tree/tests/run.sh && chmod +x tree/tests/run.sh
 }
@@ -76,7 +76,17 @@ test_expect_success 'check.sh: labelled counts, the last line counts each assert
 test_expect_success 'check.sh: a sanitizer failure counts, its passes do not' '
 	fake_tree 2 7 "9 passed, 0 failed" &&
 	test_expect_code 1 tree/scripts/check.sh >out &&
+	test_grep "^# sanitizer run (.*): 38 passed, 2 failed$" out &&
 	test "$(tail -n 1 out)" = "56 passed, 2 failed"
+'
+
+test_expect_success 'check.sh: a sanitizer run of fewer checks than the plain one fails' '
+	fake_tree 0 7 "9 passed, 0 failed" &&
+	sed -i "/^unit-asan:/{n;s/40 passed/30 passed/}" tree/Makefile &&
+	grep -q "30 passed" tree/Makefile &&
+	test_expect_code 1 tree/scripts/check.sh >out &&
+	test_grep "^not ok - the sanitizer run executed 30 checks, the plain run 40$" out &&
+	test "$(tail -n 1 out)" = "56 passed, 1 failed"
 '
 
 test_expect_success 'check.sh: a part that ran nothing, or no lab.sh, fails' '
