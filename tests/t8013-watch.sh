@@ -1,7 +1,7 @@
 #!/bin/bash
 # t8013: after alice's move, `ferry watch --for` and done.1 count what still
 # reaches the old host (web requests, mail, logins) and what fails on the new
-# one (web errors), exactly as much as this story sends while they watch.
+# one (web errors, bounces), exactly as much as this story sends while they watch.
 # The story starts sending only once ferry -v says the ends of the logs are
 # noted, so the counts do not depend on timing.  Starts with a reset.
 . "$(dirname "$0")/lib.sh"
@@ -15,7 +15,8 @@ watching() {
 }
 
 # traffic N : N pages of alice fetched from the old host, one ssh login of alice
-# there, one message to alice sent to it, one web error on the new host
+# there, one message to alice sent to it; on the new host one web error and
+# one bounce (alice's message to a user who does not exist)
 traffic() {
 	local i
 	for i in $(seq "$1"); do
@@ -24,7 +25,9 @@ traffic() {
 	lab client ssh -o BatchMode=yes alice@192.0.2.10 true &&
 	send_mail 192.0.2.10 alice@alice.test "$TAG-$1" >/dev/null &&
 	wait_in_spool neko-base alice "$TAG-$1" &&
-	test "$(fetch_code 192.0.2.20 www.alice.test /$TAG.html)" = "403 "
+	test "$(fetch_code 192.0.2.20 www.alice.test /$TAG.html)" = "403 " &&
+	lab neko-base sh -c "printf \"Subject: $TAG-$1\n\nx\n\" | sendmail -odb -f alice@alice.test nosuch-$TAG-$1" &&
+	retry_until 20 lab neko-base grep -q "to=nosuch-$TAG-$1, .*dsn=5" /var/log/mail.log
 }
 
 # (Apache names the file in its error line; a failing CGI's "End of script
@@ -57,7 +60,7 @@ test_expect_success 'watch --for 30: exactly what reached each host while it wat
 	watching watch.err &&
 	traffic 3 &&
 	wait $pid &&
-	test_grep "^alice: old host: 3 web requests, 1 mail deliveries, 1 logins; new host: 1 web errors, 0 bounces$" watch.out &&
+	test_grep "^alice: old host: 3 web requests, 1 mail deliveries, 1 logins; new host: 1 web errors, 1 bounces$" watch.out &&
 	test_grep "^bob: old host: 0 web requests, 0 mail deliveries, 0 logins; new host: 0 web errors, 0 bounces$" watch.out
 '
 
@@ -71,7 +74,7 @@ test_expect_success 'done.1 watches for watch-seconds and keeps its findings in 
 	python3 -c "
 import json
 s = [x for x in json.load(open(\"status.json\"))[\"accounts\"][0][\"steps\"] if x[\"id\"] == \"done.1\"][0]
-want = \"watched 30 s: old host: 2 web requests, 1 mail deliveries, 1 logins; new host: 1 web errors, 0 bounces\"
+want = \"watched 30 s: old host: 2 web requests, 1 mail deliveries, 1 logins; new host: 1 web errors, 1 bounces\"
 assert s[\"state\"] == \"done\" and s[\"detail\"] == want, s
 "
 '
