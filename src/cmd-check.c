@@ -282,7 +282,7 @@ run_probe(struct check *ck, struct probe *p)
 	strlist_push(&av, "sh");
 	for (i = 0; i < p->n; i++)
 		strlist_pushf(&av, "%c:%s", p->items[i].kind, p->items[i].arg);
-	st = remote_capture(ck->f, p->h, (const char *const *)av.v, &out, &err);
+	st = remote_capture(&ck->f->tr, p->h, (const char *const *)av.v, &out, &err);
 	if (st != 0) {
 		strbuf_rtrim(&err);
 		check_bad(ck, p->h, "the probe failed (exit %d): %s", st, err.buf);
@@ -517,9 +517,9 @@ check_reach(struct check *ck, const struct host *h, int *up)
 	struct strbuf why = STRBUF_INIT;
 
 	*up = 0;
-	if (remote_connect(ck->f, h, &why) < 0)
+	if (remote_connect(&ck->f->tr, h, &why) < 0)
 		check_bad(ck, h, "ssh %s: %s", h->ssh, why.buf);
-	else if (remote_capture(ck->f, h, argv, NULL, NULL) != 0)
+	else if (remote_capture(&ck->f->tr, h, argv, NULL, NULL) != 0)
 		check_bad(ck, h, "ssh %s: true did not succeed", h->ssh);
 	else {
 		check_ok(h, h->local ? "local" : "ssh %s", h->ssh);

@@ -38,7 +38,7 @@ job_run(struct ferry *f, struct account *a, const struct run_opts *o)
 		st = steps_run_account(f, a, o);
 	if (f->j)
 		journal_close(f->j);
-	remote_close_all(f);
+	remote_close_all(&f->tr);
 	fflush(stdout);
 	fflush(stderr);
 	_exit(st);
@@ -84,7 +84,7 @@ run_jobs(struct ferry *f, struct account **accts, size_t n, const struct run_opt
 	size_t next = 0, running = 0, k;
 	int status = EXIT_OK;
 
-	remote_connect_all(f);
+	remote_connect_all(&f->tr, f->cf->hosts, f->cf->n_hosts);
 	fflush(stdout);
 	fflush(stderr);
 	while (next < n || running > 0) {
@@ -113,6 +113,26 @@ run_jobs(struct ferry *f, struct account **accts, size_t n, const struct run_opt
 	return status;
 }
 
+/* Phase 1 is where owners feel the move: a person says yes first. */
+static int
+confirm_phase1(struct account *a, const struct run_opts *o)
+{
+	char answer[16];
+
+	if (o->yes || o->dry_run)
+		return EXIT_OK;
+	if (!isatty(0)) {
+		error("%s: phase1 starts the cut-over the owner will notice; run again with --yes",
+		    a->name);
+		return EXIT_STOPPED;
+	}
+	printf("Start phase 1 (mail and mush cut-over) for %s? [y/N] ", a->name);
+	fflush(stdout);
+	if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
+		return EXIT_STOPPED;
+	return EXIT_OK;
+}
+
 static int
 cmd_run_exec(struct ferry *f, int argc, char **argv)
 {
@@ -126,7 +146,7 @@ cmd_run_exec(struct ferry *f, int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct run_opts o = { 0 };
+	struct run_opts o = { .confirm_phase1 = confirm_phase1 };
 	struct account **accts;
 	size_t n, i;
 	int ch, all = 0, status = EXIT_OK, st;

@@ -27,22 +27,23 @@ struct script {
 	size_t n, alloc;
 };
 
+/* the len bytes at t as lines, each with its newline (the last may lack one) */
 static void
-split_lines(const char *t, struct lines *l)
+split_lines(const char *t, size_t len, struct lines *l)
 {
+	const char *end = t + len, *nl;
 	size_t alloc = 16;
-	const char *nl;
 
 	l->n = 0;
 	l->v = xreallocarray(NULL, alloc, sizeof(*l->v));
-	while (*t) {
+	while (t < end) {
 		if (l->n == alloc) {
 			alloc *= 2;
 			l->v = xreallocarray(l->v, alloc, sizeof(*l->v));
 		}
-		nl = strchr(t, '\n');
+		nl = memchr(t, '\n', (size_t)(end - t));
 		l->v[l->n].s = t;
-		l->v[l->n].len = nl ? (size_t)(nl - t) + 1 : strlen(t);
+		l->v[l->n].len = nl ? (size_t)(nl - t) + 1 : (size_t)(end - t);
 		t += l->v[l->n++].len;
 	}
 }
@@ -203,8 +204,8 @@ diff_unified(const char *label, const char *old_text, const char *new_text,
 
 	if (!differ)
 		return 0;
-	split_lines(old_text, &a);
-	split_lines(new_text, &b);
+	split_lines(old_text, strlen(old_text), &a);
+	split_lines(new_text, strlen(new_text), &b);
 	make_script(&a, &b, &s);
 	strbuf_addf(out, "--- %s\n+++ %s\n", label, label);
 	emit_hunks(&a, &b, &s, out);
@@ -212,4 +213,139 @@ diff_unified(const char *label, const char *old_text, const char *new_text,
 	free(a.v);
 	free(b.v);
 	return 1;
+}
+
+/* --- three-way merge ------------------------------------------------------ */
+
+/* base lines [a0, a1) replaced by the other text's lines [b0, b1) */
+struct hunk {
+	size_t a0, a1, b0, b1;
+};
+
+struct side {
+	struct lines l;		/* this side's text */
+	struct hunk *h;		/* its changes against the base, in order */
+	size_t n, next;
+};
+
+/* the script's runs of changes as hunks */
+static void
+side_init(const struct lines *base, const char *t, size_t len, struct side *x)
+{
+	struct script s = { NULL, 0, 0 };
+	size_t i = 0, alloc = 8;
+
+	split_lines(t, len, &x->l);
+	make_script(base, &x->l, &s);
+	x->h = xreallocarray(NULL, alloc, sizeof(*x->h));
+	x->n = x->next = 0;
+	while (i < s.n) {
+		struct hunk *h;
+
+		if (s.v[i].kind == ' ') {
+			i++;
+			continue;
+		}
+		if (x->n == alloc) {
+			alloc *= 2;
+			x->h = xreallocarray(x->h, alloc, sizeof(*x->h));
+		}
+		h = &x->h[x->n++];
+		h->a0 = h->a1 = s.v[i].a;
+		h->b0 = h->b1 = s.v[i].b;
+		for (; i < s.n && s.v[i].kind != ' '; i++) {
+			h->a1 += s.v[i].kind == '-';
+			h->b1 += s.v[i].kind == '+';
+		}
+	}
+	free(s.v);
+}
+
+/* base [from, to) with this side's hunks [h0, h1) in it, appended to out */
+static void
+side_text(const struct lines *base, const struct side *x, size_t h0, size_t h1,
+    size_t from, size_t to, struct strbuf *out)
+{
+	size_t k = from, i, j;
+
+	for (i = h0; i < h1; i++) {
+		for (; k < x->h[i].a0; k++)
+			strbuf_add(out, base->v[k].s, base->v[k].len);
+		for (j = x->h[i].b0; j < x->h[i].b1; j++)
+			strbuf_add(out, x->l.v[j].s, x->l.v[j].len);
+		k = x->h[i].a1;
+	}
+	for (; k < to; k++)
+		strbuf_add(out, base->v[k].s, base->v[k].len);
+}
+
+/*
+ * One region of the base where either side changed something, grown while a
+ * change of either side touches it (changes that only abut count as
+ * overlapping, as diff3 treats them): taken from the side that changed it,
+ * or from both when they changed it alike; 1 when they disagree.
+ */
+static int
+merge_region(const struct lines *base, struct side *x, struct side *y,
+    size_t *pos, struct strbuf *out)
+{
+	size_t x0 = x->next, y0 = y->next, lo, hi;
+	struct strbuf tx = STRBUF_INIT, ty = STRBUF_INIT;
+	int r = 0;
+
+	if (y->next == y->n || (x->next < x->n && x->h[x->next].a0 <= y->h[y->next].a0))
+		lo = x->h[x->next].a0, hi = x->h[x->next++].a1;
+	else
+		lo = y->h[y->next].a0, hi = y->h[y->next++].a1;
+	for (;;) {
+		if (x->next < x->n && x->h[x->next].a0 <= hi)
+			hi = hi > x->h[x->next].a1 ? hi : x->h[x->next].a1, x->next++;
+		else if (y->next < y->n && y->h[y->next].a0 <= hi)
+			hi = hi > y->h[y->next].a1 ? hi : y->h[y->next].a1, y->next++;
+		else
+			break;
+	}
+	for (; *pos < lo; (*pos)++)
+		strbuf_add(out, base->v[*pos].s, base->v[*pos].len);
+	side_text(base, x, x0, x->next, lo, hi, &tx);
+	side_text(base, y, y0, y->next, lo, hi, &ty);
+	if (y0 == y->next)
+		strbuf_add(out, tx.buf, tx.len);
+	else if (x0 == x->next || (tx.len == ty.len && !memcmp(tx.buf, ty.buf, tx.len)))
+		strbuf_add(out, ty.buf, ty.len);
+	else
+		r = 1;
+	*pos = hi;
+	strbuf_release(&tx);
+	strbuf_release(&ty);
+	return r;
+}
+
+int
+diff_merge3(const struct strbuf *base_text, const struct strbuf *x_text,
+    const struct strbuf *y_text, struct strbuf *out)
+{
+	struct lines base;
+	struct side x, y;
+	struct strbuf merged = STRBUF_INIT;
+	size_t pos = 0;
+	int r = 0;
+
+	split_lines(base_text->buf, base_text->len, &base);
+	side_init(&base, x_text->buf, x_text->len, &x);
+	side_init(&base, y_text->buf, y_text->len, &y);
+	while (r == 0 && (x.next < x.n || y.next < y.n))
+		r = merge_region(&base, &x, &y, &pos, &merged);
+	if (r == 0) {
+		for (; pos < base.n; pos++)
+			strbuf_add(&merged, base.v[pos].s, base.v[pos].len);
+		strbuf_add(out, merged.buf, merged.len);
+	}
+	strbuf_release(&merged);
+	free(base.v);
+	free(x.l.v);
+	free(x.h);
+	free(y.l.v);
+	free(y.h);
+	return r;
 }

@@ -17,4 +17,13 @@
 int diff_unified(const char *label, const char *old_text, const char *new_text,
     struct strbuf *out);
 
+/*
+ * A three-way merge of x and y, both edits of base, by lines (as diff3 -m):
+ * 0 with the result appended to out; 1 when x and y change the same or
+ * adjoining lines differently (out untouched).  Changes made alike by both
+ * merge once.  Any bytes, NUL included; texts of a few thousand lines.
+ */
+int diff_merge3(const struct strbuf *base, const struct strbuf *x,
+    const struct strbuf *y, struct strbuf *out);
+
 #endif

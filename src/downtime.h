@@ -1,20 +1,7 @@
 /*
  * downtime.h: measured downtime per account and service, from the journal's
  * events (CONTRACT.md "status --json").  The service drivers emit the
- * events with journal_event_add(); these are the kinds and who emits them:
- *
- *   files.start  phase1.2   the owner's freeze notice was accepted by the MTA
- *   files.end    phase1.3   the final rsync finished without error
- *   mail.start   phase1.7   the spool was moved (mail now split across hosts)
- *   mail.end     phase1.10  late mail that reached the old host was moved
- *   mush.start   phase1.1   the game stopped on the old host (mush-freeze =
- *                           stop); with announce, phase2.4 when it stops the
- *                           old game
- *   mush.end     phase1.4   the game answers on the new host's port; with
- *                           announce, phase2.4 again, right after it checks
- *                           the new game still answers (a near-zero window)
- *   web.down     any step   a probe found no host serving the site
- *   web.up       any step   the site is served again after a web.down
+ * events with journal_event_add() (the kinds and who emits them: journal.h).
  *
  * A window runs from the latest start event to the latest end event at or
  * after it, so a step repeated after a rollback measures its last attempt.
@@ -34,14 +21,6 @@
 
 struct account;
 
-#define EV_FILES_START	"files.start"
-#define EV_FILES_END	"files.end"
-#define EV_MAIL_START	"mail.start"
-#define EV_MAIL_END	"mail.end"
-#define EV_MUSH_START	"mush.start"
-#define EV_MUSH_END	"mush.end"
-#define EV_WEB_DOWN	"web.down"
-#define EV_WEB_UP	"web.up"
 
 /* in the order status --json prints them */
 enum downtime_kind { DT_WEB = 0, DT_MAIL, DT_MUSH, DT_FILES, DT_COUNT };

@@ -101,14 +101,14 @@ edit_read(struct step_ctx *ctx, const struct host *h, const char *path,
 			return step_error(ctx, "%s: cannot lock edits of %s", h->name, path);
 		e->locked = ctx->f;
 	}
-	r = remote_read_file(ctx->f, h, path, &e->old);
+	r = remote_read_file(&ctx->f->tr, h, path, &e->old);
 	if (r < 0) {
 		edit_unlock_of(e);
 		return step_error(ctx, "%s: cannot read %s", h->name, path);
 	}
 	e->existed = r == 0;
 	e->mode = 0644;
-	if (e->existed && remote_stat(ctx->f, h, path, &e->mode, &e->uid, &e->gid) < 0) {
+	if (e->existed && remote_stat(&ctx->f->tr, h, path, &e->mode, &e->uid, &e->gid) < 0) {
 		edit_unlock_of(e);
 		return step_error(ctx, "%s: cannot stat %s", h->name, path);
 	}
@@ -160,7 +160,7 @@ backup(struct step_ctx *ctx, struct file_edit *e)
 	if (!e->existed)
 		return 0;
 	strbuf_addf(&bak, "%s.ferry-bak", e->path);
-	r = remote_write_file(ctx->f, e->h, bak.buf, e->old.buf, e->old.len, 0600);
+	r = remote_write_file(&ctx->f->tr, e->h, bak.buf, e->old.buf, e->old.len, 0600);
 	strbuf_release(&bak);
 	return r;
 }
@@ -193,11 +193,11 @@ commit_checked_new(struct step_ctx *ctx, struct file_edit *e, const char *text,
 
 	strbuf_addf(&cand, "%s.ferry-new", e->path);
 	mv_argv[2] = rm_argv[2] = cand.buf;
-	if (remote_capture_in(ctx->f, e->h, write_argv, text, strlen(text), NULL, NULL) != 0)
+	if (remote_capture_in(&ctx->f->tr, e->h, write_argv, text, strlen(text), NULL, NULL) != 0)
 		step_error(ctx, "%s: cannot write %s", e->h->name, cand.buf);
 	else if (check && check->n && run_check(ctx, e->h, check, ex, cand.buf) < 0)
-		remote_capture(ctx->f, e->h, rm_argv, NULL, NULL);
-	else if (remote_capture(ctx->f, e->h, mv_argv, NULL, NULL) != 0)
+		remote_capture(&ctx->f->tr, e->h, rm_argv, NULL, NULL);
+	else if (remote_capture(&ctx->f->tr, e->h, mv_argv, NULL, NULL) != 0)
 		step_error(ctx, "%s: cannot rename %s", e->h->name, cand.buf);
 	else {
 		fault_point(ctx->def->id, "mid-edit");
@@ -211,12 +211,12 @@ static int
 commit_checked_live(struct step_ctx *ctx, struct file_edit *e, const char *text,
     const struct strlist *check, const struct expand *ex)
 {
-	if (remote_write_file(ctx->f, e->h, e->path, text, strlen(text), e->mode) < 0)
+	if (remote_write_file(&ctx->f->tr, e->h, e->path, text, strlen(text), e->mode) < 0)
 		return step_error(ctx, "%s: cannot write %s", e->h->name, e->path);
 	fault_point(ctx->def->id, "mid-edit");
 	if (run_check(ctx, e->h, check, ex, e->path) == 0)
 		return 0;
-	if (remote_write_file(ctx->f, e->h, e->path, e->old.buf, e->old.len, e->mode) < 0)
+	if (remote_write_file(&ctx->f->tr, e->h, e->path, e->old.buf, e->old.len, e->mode) < 0)
 		return step_error(ctx, "%s: could not put the old %s back", e->h->name, e->path);
 	return -1;
 }
@@ -233,7 +233,7 @@ edit_commit(struct step_ctx *ctx, struct file_edit *e, const char *new_text,
 	case EDIT_CHECK_LIVE:
 		return commit_checked_live(ctx, e, new_text, check, ex);
 	default:
-		if (remote_write_file(ctx->f, e->h, e->path, new_text, strlen(new_text), 0644) < 0)
+		if (remote_write_file(&ctx->f->tr, e->h, e->path, new_text, strlen(new_text), 0644) < 0)
 			return step_error(ctx, "%s: cannot write %s", e->h->name, e->path);
 		fault_point(ctx->def->id, "mid-edit");
 		return 0;
@@ -252,7 +252,7 @@ host_command(struct step_ctx *ctx, const struct host *h, const struct strlist *t
 		strlist_clear(&argv);
 		return step_error(ctx, "cannot expand the command %s", tmpl->n ? tmpl->v[0] : "");
 	}
-	r = remote_capture(ctx->f, h, (const char *const *)argv.v, out, &err);
+	r = remote_capture(&ctx->f->tr, h, (const char *const *)argv.v, out, &err);
 	if (r != 0 && out) {
 		strbuf_add(out, err.buf, err.len);
 		strbuf_rtrim(out);
@@ -368,7 +368,7 @@ host_sh_in(struct step_ctx *ctx, const struct host *h, const char *script,
 	strlist_push(&argv, "sh");
 	for (i = 0; args && args[i]; i++)
 		strlist_push(&argv, args[i]);
-	r = remote_capture_in(ctx->f, h, (const char *const *)argv.v, in, in ? in_len : 0,
+	r = remote_capture_in(&ctx->f->tr, h, (const char *const *)argv.v, in, in ? in_len : 0,
 	    out, &err);
 	if (r != 0 && out) {
 		strbuf_add(out, err.buf, err.len);

@@ -17,8 +17,6 @@
 #define EXIT_USAGE	2
 #define EXIT_STOPPED	3
 
-struct remote_conn;
-
 struct ferry {
 	struct config *cf;
 	struct journal *j;		/* NULL until a command opens it */
@@ -27,10 +25,7 @@ struct ferry {
 	 * rsync), and remove the account from the new host */
 	int rollback_discard;
 	int rollback_remove_account;
-	/* ssh ControlMasters: one per host, in a private 0700 directory */
-	char *ctl_dir;
-	struct remote_conn *conns;
-	size_t n_conns;
+	struct transport tr;		/* the ssh connections (remote.h) */
 	/*
 	 * run --jobs: live files shared by accounts (vhosts, virtusertable, a
 	 * zone) are read, changed and reloaded under one flock on
@@ -61,6 +56,12 @@ struct cmd_entry {
 
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_find(const char *name);
+/*
+ * The accounts named on the command line (or all with all_flag); an unknown
+ * name is a usage error: returns -1 after the message.
+ */
+int select_accounts(struct ferry *f, const struct cmd_entry *e, char **names, int n,
+    int all_flag, struct account ***out, size_t *n_out);
 int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -338,7 +338,7 @@ track_finish(struct step_ctx *ctx, struct track_root *roots, size_t n, struct st
 		strlist_push(&argv, roots[i].path);
 	c.out_cap = TRACK_EVENTS_MAX;
 	c.argv = (const char *const *)argv.v;
-	rc = remote_run(ctx->f, ctx->f->cf->from, &c);
+	rc = remote_run(&ctx->f->tr, ctx->f->cf->from, &c);
 	strbuf_rtrim(&c.err);
 	if (rc != 0) {
 		/* the script's own reason comes last, after what the watcher printed */

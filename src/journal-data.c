@@ -264,3 +264,26 @@ journal_backup_list(struct journal *j, const char *account,
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : jdb_error(j, "read backups");
 }
+
+static const char *const state_names[] = {
+	"pending", "running", "done", "failed", "skipped", "waiting"
+};
+
+const char *
+step_state_name(enum step_state s)
+{
+	return state_names[s];
+}
+
+int
+step_state_parse(const char *s, enum step_state *out)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		if (strcmp(s, state_names[i]) == 0) {
+			*out = (enum step_state)i;
+			return 0;
+		}
+	return -1;
+}

@@ -9,6 +9,19 @@
 
 struct journal;
 
+/* where a step stands, as the journal keeps it */
+enum step_state {
+	STEP_PENDING = 0,
+	STEP_RUNNING,
+	STEP_DONE,
+	STEP_FAILED,
+	STEP_SKIPPED,
+	STEP_WAITING,
+};
+
+const char *step_state_name(enum step_state s);
+int step_state_parse(const char *s, enum step_state *out);
+
 struct step_record {
 	enum step_state state;	/* STEP_PENDING when the journal has no row */
 	double started;		/* unix seconds, 0 if never */
@@ -48,9 +61,31 @@ int journal_step_set(struct journal *j, const char *account, const char *step,
     enum step_state state, const char *detail, const char *error);
 
 /*
- * timestamped events for downtime windows: kind e.g. "files.start",
- * "mush.end" (the kinds and who emits them: downtime.h).  when <= 0 means now.
+ * timestamped events for downtime windows (downtime.h measures them); when
+ * <= 0 means now.  The kinds, and who emits them:
+ *
+ *   files.start  phase1.2   the owner's freeze notice was accepted by the MTA
+ *   files.end    phase1.3   the final rsync finished without error
+ *   mail.start   phase1.7   the spool was moved (mail now split across hosts)
+ *   mail.end     phase1.10  late mail that reached the old host was moved
+ *   mush.start   phase1.1   the game stopped on the old host (mush-freeze =
+ *                           stop); with announce, phase2.4 when it stops the
+ *                           old game
+ *   mush.end     phase1.4   the game answers on the new host's port; with
+ *                           announce, phase2.4 again, right after it checks
+ *                           the new game still answers (a near-zero window)
+ *   web.down     any step   a probe found no host serving the site
+ *   web.up       any step   the site is served again after a web.down
  */
+#define EV_FILES_START	"files.start"
+#define EV_FILES_END	"files.end"
+#define EV_MAIL_START	"mail.start"
+#define EV_MAIL_END	"mail.end"
+#define EV_MUSH_START	"mush.start"
+#define EV_MUSH_END	"mush.end"
+#define EV_WEB_DOWN	"web.down"
+#define EV_WEB_UP	"web.up"
+
 int journal_event_add(struct journal *j, const char *account, const char *step,
     const char *kind, double when, const char *detail);
 /* the latest event of that kind: 1 found, 0 none, -1 error */

@@ -101,11 +101,12 @@ main(int argc, char **argv)
 		if (config_load(&cf, conf_path) < 0)
 			return EXIT_USAGE;
 		f.cf = &cf;
+		f.tr.ssh_config = cf.ssh_config;
 	}
 	if ((e->flags & (CMD_NEEDS_JOURNAL | CMD_WRITES_JOURNAL)) && open_journal(&f, e->flags) < 0)
 		return EXIT_FAIL;
 	status = e->exec(&f, argc, argv);
-	remote_close_all(&f);
+	remote_close_all(&f.tr);
 	if (f.j)
 		journal_close(f.j);
 	if (f.cf)

@@ -8,7 +8,7 @@
 
 /*
  * The live text with the change before -> after taken back out (a
- * three-way merge by diff3): 0 with the result in out, 1 when the change
+ * three-way merge, as diff3 -m -E): 0 with the result in out, 1 when the change
  * overlaps what was edited since (out untouched), -1 on error.
  */
 int merge_undo(const struct strbuf *live, const struct strbuf *after,

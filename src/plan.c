@@ -110,9 +110,6 @@ step_config_skip(const struct step_def *d, const struct account *a)
 }
 
 static const char *const phase_names[] = { "prep", "phase1", "phase2", "done" };
-static const char *const state_names[] = {
-	"pending", "running", "done", "failed", "skipped", "waiting"
-};
 
 const char *
 phase_name(enum phase p)
@@ -128,25 +125,6 @@ phase_parse(const char *s, enum phase *out)
 	for (i = 0; i < 4; i++)
 		if (strcmp(s, phase_names[i]) == 0) {
 			*out = (enum phase)i;
-			return 0;
-		}
-	return -1;
-}
-
-const char *
-step_state_name(enum step_state s)
-{
-	return state_names[s];
-}
-
-int
-step_state_parse(const char *s, enum step_state *out)
-{
-	int i;
-
-	for (i = 0; i < 6; i++)
-		if (strcmp(s, state_names[i]) == 0) {
-			*out = (enum step_state)i;
 			return 0;
 		}
 	return -1;

@@ -8,15 +8,6 @@ struct account;
 
 enum phase { PHASE_PREP = 0, PHASE_1, PHASE_2, PHASE_DONE };
 
-enum step_state {
-	STEP_PENDING = 0,
-	STEP_RUNNING,
-	STEP_DONE,
-	STEP_FAILED,
-	STEP_SKIPPED,
-	STEP_WAITING,
-};
-
 struct step_def {
 	const char *id;		/* "prep.1" */
 	enum phase phase;
@@ -35,7 +26,5 @@ const char *step_config_skip(const struct step_def *d, const struct account *a);
 
 const char *phase_name(enum phase p);
 int phase_parse(const char *s, enum phase *out);	/* "prep" "phase1" "phase2" "done" */
-const char *step_state_name(enum step_state s);
-int step_state_parse(const char *s, enum step_state *out);
 
 #endif

@@ -18,7 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ferry.h"
+#include "config.h"
+#include "log.h"
+#include "remote.h"
 
 #define MASTER_TIMEOUT_MS	30000
 #define FILE_TIMEOUT_MS		300000
@@ -149,12 +151,6 @@ master_argv(struct strlist *out, const char *ssh_config, const char *ctl_dir,
 	strlist_push(out, dest);
 }
 
-static const char *
-ssh_config_of(const struct ferry *f)
-{
-	return f->cf ? f->cf->ssh_config : NULL;
-}
-
 static void ctl_dir_clear(const char *dir);
 
 /*
@@ -223,12 +219,12 @@ ctl_dir_mark(const char *dir)
 
 /* a short path: sockets must fit sun_path (108) with ssh's temporary suffix */
 static int
-ctl_dir_make(struct ferry *f)
+ctl_dir_make(struct transport *t)
 {
 	const char *base = getenv("XDG_RUNTIME_DIR");
 	struct strbuf sb = STRBUF_INIT;
 
-	if (f->ctl_dir)
+	if (t->ctl_dir)
 		return 0;
 	if (base == NULL || *base != '/' || strlen(base) > 32 || strpbrk(base, " \t\n\"'\\"))
 		base = "/tmp";
@@ -241,23 +237,23 @@ ctl_dir_make(struct ferry *f)
 			return error_errno("cannot make a directory for ssh connections");
 		}
 	}
-	f->ctl_dir = strbuf_detach(&sb);
-	ctl_dir_mark(f->ctl_dir);
+	t->ctl_dir = strbuf_detach(&sb);
+	ctl_dir_mark(t->ctl_dir);
 	return 0;
 }
 
 static struct remote_conn *
-conn_of(struct ferry *f, const struct host *h)
+conn_of(struct transport *t, const struct host *h)
 {
 	size_t i;
 
 	/* a forked child shares its parent's masters through their sockets */
-	for (i = 0; i < f->n_conns; i++)
-		if (f->conns[i].h == h)
-			return &f->conns[i];
-	f->conns = xreallocarray(f->conns, f->n_conns + 1, sizeof *f->conns);
-	f->conns[f->n_conns] = (struct remote_conn){ .h = h, .owner = getpid() };
-	return &f->conns[f->n_conns++];
+	for (i = 0; i < t->n_conns; i++)
+		if (t->conns[i].h == h)
+			return &t->conns[i];
+	t->conns = xreallocarray(t->conns, t->n_conns + 1, sizeof *t->conns);
+	t->conns[t->n_conns] = (struct remote_conn){ .h = h, .owner = getpid() };
+	return &t->conns[t->n_conns++];
 }
 
 /*
@@ -284,12 +280,12 @@ last_line(const struct strbuf *err, const char *fallback)
 }
 
 static int
-master_start(struct ferry *f, struct remote_conn *rc)
+master_start(struct transport *t, struct remote_conn *rc)
 {
 	struct strlist av = STRLIST_INIT;
 	struct child c = CHILD_INIT;
 
-	master_argv(&av, ssh_config_of(f), f->ctl_dir, rc->h->ssh);
+	master_argv(&av, t->ssh_config, t->ctl_dir, rc->h->ssh);
 	debug("%s: starting the ssh master", rc->h->name);
 	c.argv = (const char *const *)av.v;
 	c.timeout_ms = MASTER_TIMEOUT_MS;
@@ -310,7 +306,7 @@ master_start(struct ferry *f, struct remote_conn *rc)
 }
 
 int
-remote_connect(struct ferry *f, const struct host *h, struct strbuf *why)
+remote_connect(struct transport *t, const struct host *h, struct strbuf *why)
 {
 	struct remote_conn *rc;
 
@@ -321,14 +317,14 @@ remote_connect(struct ferry *f, const struct host *h, struct strbuf *why)
 			strbuf_addstr(why, "no ssh destination");
 		return -1;
 	}
-	if (ctl_dir_make(f) < 0) {
+	if (ctl_dir_make(t) < 0) {
 		if (why)
 			strbuf_addstr(why, "no directory for the connection");
 		return -1;
 	}
-	rc = conn_of(f, h);
+	rc = conn_of(t, h);
 	if (rc->state == 0)
-		master_start(f, rc);
+		master_start(t, rc);
 	if (rc->state < 0 && why)
 		strbuf_addstr(why, rc->why);
 	return rc->state > 0 ? 0 : -1;
@@ -339,7 +335,7 @@ remote_connect(struct ferry *f, const struct host *h, struct strbuf *why)
  * masters themselves (ssh -f) live on without it.
  */
 static pid_t
-master_start_async(struct ferry *f, struct remote_conn *rc, int *fd)
+master_start_async(struct transport *t, struct remote_conn *rc, int *fd)
 {
 	int p[2];
 	pid_t pid;
@@ -351,7 +347,7 @@ master_start_async(struct ferry *f, struct remote_conn *rc, int *fd)
 		FILE *out = fdopen(p[1], "w");
 
 		close(p[0]);
-		master_start(f, rc);
+		master_start(t, rc);
 		if (out)
 			fprintf(out, "%d %s", rc->state, rc->why ? rc->why : "");
 		_exit(out && fclose(out) == 0 ? 0 : 1);
@@ -388,34 +384,34 @@ master_collect(struct remote_conn *rc, int fd, pid_t pid)
 }
 
 int
-remote_connect_all(struct ferry *f)
+remote_connect_all(struct transport *t, const struct host *hosts, size_t n)
 {
-	size_t i, n = f->cf->n_hosts;
+	size_t i;
 	struct remote_conn **rcs = xcalloc(n, sizeof *rcs);
 	pid_t *pids = xcalloc(n, sizeof *pids);
 	int *fds = xcalloc(n, sizeof *fds), r = 0;
 
 	for (i = 0; i < n; i++) {
-		const struct host *h = &f->cf->hosts[i];
+		const struct host *h = &hosts[i];
 
-		if (!h->local && h->ssh && *h->ssh && ctl_dir_make(f) == 0)
-			conn_of(f, h);
+		if (!h->local && h->ssh && *h->ssh && ctl_dir_make(t) == 0)
+			conn_of(t, h);
 	}
-	/* f->conns stays where it is from here on */
+	/* t->conns stays where it is from here on */
 	for (i = 0; i < n; i++) {
-		const struct host *h = &f->cf->hosts[i];
+		const struct host *h = &hosts[i];
 
-		if (h->local || h->ssh == NULL || *h->ssh == '\0' || f->ctl_dir == NULL)
+		if (h->local || h->ssh == NULL || *h->ssh == '\0' || t->ctl_dir == NULL)
 			continue;
-		rcs[i] = conn_of(f, h);
-		if (rcs[i]->state == 0 && (pids[i] = master_start_async(f, rcs[i], &fds[i])) < 0)
+		rcs[i] = conn_of(t, h);
+		if (rcs[i]->state == 0 && (pids[i] = master_start_async(t, rcs[i], &fds[i])) < 0)
 			pids[i] = 0;
 	}
 	for (i = 0; i < n; i++) {
 		if (pids[i] > 0)
 			master_collect(rcs[i], fds[i], pids[i]);
 		if (rcs[i] && rcs[i]->state == 0)
-			master_start(f, rcs[i]);	/* no helper: the slow way */
+			master_start(t, rcs[i]);	/* no helper: the slow way */
 		if (rcs[i] && rcs[i]->state < 0)
 			r = -1;
 	}
@@ -464,14 +460,14 @@ run_local(const struct host *h, struct child *c)
 
 /* runs ssh with the child's own settings, then gives the child back its argv */
 static void
-run_ssh(struct ferry *f, const struct host *h, struct child *c, const char *line)
+run_ssh(struct transport *t, const struct host *h, struct child *c, const char *line)
 {
 	struct strlist av = STRLIST_INIT;
 	const char *const *argv = c->argv, *const *env = c->env;
 	const char *dir = c->dir;
 	int dwp = c->die_with_parent;
 
-	remote_ssh_argv(&av, ssh_config_of(f), f->ctl_dir, h->ssh, line);
+	remote_ssh_argv(&av, t->ssh_config, t->ctl_dir, h->ssh, line);
 	c->argv = (const char *const *)av.v;
 	c->env = NULL;
 	c->dir = NULL;
@@ -486,7 +482,7 @@ run_ssh(struct ferry *f, const struct host *h, struct child *c, const char *line
 }
 
 int
-remote_run(struct ferry *f, const struct host *h, struct child *c)
+remote_run(struct transport *t, const struct host *h, struct child *c)
 {
 	struct strlist words = STRLIST_INIT;
 	struct strbuf line = STRBUF_INIT, why = STRBUF_INIT;
@@ -501,12 +497,12 @@ remote_run(struct ferry *f, const struct host *h, struct child *c)
 	remote_words(&words, c);
 	remote_command_line(&line, (const char *const *)words.v);
 	verbose("%s: %s", h->name, line.buf);
-	if (remote_connect(f, h, &why) < 0) {
+	if (remote_connect(t, h, &why) < 0) {
 		error("%s: ssh: %s", h->name, why.buf);
 		strbuf_add(&c->err, why.buf, why.len);
 		c->status = 255;
 	} else {
-		run_ssh(f, h, c, line.buf);
+		run_ssh(t, h, c, line.buf);
 		if (c->status == 255) {
 			msg = last_line(&c->err, "connection failed (exit 255)");
 			error("%s: ssh: %s", h->name, msg);
@@ -520,7 +516,7 @@ remote_run(struct ferry *f, const struct host *h, struct child *c)
 }
 
 static int
-capture_timeout(struct ferry *f, const struct host *h, const char *const *argv,
+capture_timeout(struct transport *t, const struct host *h, const char *const *argv,
     const char *in, size_t in_len, struct strbuf *out, struct strbuf *err, int timeout_ms)
 {
 	struct child c = CHILD_INIT;
@@ -529,7 +525,7 @@ capture_timeout(struct ferry *f, const struct host *h, const char *const *argv,
 	c.in = in;
 	c.in_len = in_len;
 	c.timeout_ms = timeout_ms;
-	remote_run(f, h, &c);
+	remote_run(t, h, &c);
 	if (out)
 		strbuf_add(out, c.out.buf, c.out.len);
 	if (err)
@@ -543,17 +539,17 @@ capture_timeout(struct ferry *f, const struct host *h, const char *const *argv,
 }
 
 int
-remote_capture(struct ferry *f, const struct host *h, const char *const *argv,
+remote_capture(struct transport *t, const struct host *h, const char *const *argv,
     struct strbuf *out, struct strbuf *err)
 {
-	return capture_timeout(f, h, argv, NULL, 0, out, err, 0);
+	return capture_timeout(t, h, argv, NULL, 0, out, err, 0);
 }
 
 int
-remote_capture_in(struct ferry *f, const struct host *h, const char *const *argv,
+remote_capture_in(struct transport *t, const struct host *h, const char *const *argv,
     const char *in, size_t in_len, struct strbuf *out, struct strbuf *err)
 {
-	return capture_timeout(f, h, argv, in ? in : "", in_len, out, err, 0);
+	return capture_timeout(t, h, argv, in ? in : "", in_len, out, err, 0);
 }
 
 /* "HOST: what PATH: reason" unless ssh already said why */
@@ -594,14 +590,14 @@ parse_stat(const char *s, unsigned *mode, unsigned *uid, unsigned *gid)
 }
 
 int
-remote_read_file(struct ferry *f, const struct host *h, const char *path,
+remote_read_file(struct transport *t, const struct host *h, const char *path,
     struct strbuf *out)
 {
 	const char *argv[] = { "sh", "-c", read_script, "sh", path, NULL };
 	struct strbuf err = STRBUF_INIT;
 	int st, r = 0;
 
-	st = capture_timeout(f, h, argv, NULL, 0, out, &err, FILE_TIMEOUT_MS);
+	st = capture_timeout(t, h, argv, NULL, 0, out, &err, FILE_TIMEOUT_MS);
 	if (st == MISSING_STATUS)
 		r = 1;
 	else if (st != 0)
@@ -611,14 +607,14 @@ remote_read_file(struct ferry *f, const struct host *h, const char *path,
 }
 
 int
-remote_stat(struct ferry *f, const struct host *h, const char *path,
+remote_stat(struct transport *t, const struct host *h, const char *path,
     unsigned *mode, unsigned *uid, unsigned *gid)
 {
 	const char *argv[] = { "sh", "-c", stat_script, "sh", path, NULL };
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 	int st, r = 0;
 
-	st = capture_timeout(f, h, argv, NULL, 0, &out, &err, FILE_TIMEOUT_MS);
+	st = capture_timeout(t, h, argv, NULL, 0, &out, &err, FILE_TIMEOUT_MS);
 	if (st == MISSING_STATUS)
 		r = 1;
 	else if (st != 0)
@@ -631,7 +627,7 @@ remote_stat(struct ferry *f, const struct host *h, const char *path,
 }
 
 int
-remote_write_file(struct ferry *f, const struct host *h, const char *path,
+remote_write_file(struct transport *t, const struct host *h, const char *path,
     const char *data, size_t len, unsigned mode_if_new)
 {
 	char mode[16];
@@ -640,7 +636,7 @@ remote_write_file(struct ferry *f, const struct host *h, const char *path,
 	int st;
 
 	snprintf(mode, sizeof mode, "%o", mode_if_new & 07777);
-	st = capture_timeout(f, h, argv, data ? data : "", len, NULL, &err, FILE_TIMEOUT_MS);
+	st = capture_timeout(t, h, argv, data ? data : "", len, NULL, &err, FILE_TIMEOUT_MS);
 	if (st != 0)
 		file_error(h, st, "write", path, &err);
 	strbuf_release(&err);
@@ -702,24 +698,24 @@ reap_all_orphans(void)
 }
 
 void
-remote_close_all(struct ferry *f)
+remote_close_all(struct transport *t)
 {
 	/* the directory is made just before the first connection is recorded */
-	int mine = f->n_conns > 0 && f->conns[0].owner == getpid();
+	int mine = t->n_conns > 0 && t->conns[0].owner == getpid();
 	size_t i;
 
-	for (i = 0; i < f->n_conns; i++)
-		free(f->conns[i].why);
-	if (f->ctl_dir && mine) {
-		ctl_dir_clear(f->ctl_dir);
-		if (rmdir(f->ctl_dir) < 0)
-			warn("cannot remove %s: %s", f->ctl_dir, strerror(errno));
+	for (i = 0; i < t->n_conns; i++)
+		free(t->conns[i].why);
+	if (t->ctl_dir && mine) {
+		ctl_dir_clear(t->ctl_dir);
+		if (rmdir(t->ctl_dir) < 0)
+			warn("cannot remove %s: %s", t->ctl_dir, strerror(errno));
 	}
-	if (mine || f->n_conns == 0)
+	if (mine || t->n_conns == 0)
 		reap_all_orphans();
-	free(f->conns);
-	free(f->ctl_dir);
-	f->conns = NULL;
-	f->n_conns = 0;
-	f->ctl_dir = NULL;
+	free(t->conns);
+	free(t->ctl_dir);
+	t->conns = NULL;
+	t->n_conns = 0;
+	t->ctl_dir = NULL;
 }

@@ -26,6 +26,39 @@ service_step(const char *id)
 }
 
 int
+service_around(struct step_ctx *ctx, int (*op)(struct step_ctx *ctx))
+{
+	const size_t n = sizeof services / sizeof services[0];
+	void *state[sizeof services / sizeof services[0]];
+	int began[sizeof services / sizeof services[0]];
+	size_t i;
+	int r;
+
+	for (i = 0; services[i]; i++) {
+		const struct step_hook *h = services[i]->around;
+
+		began[i] = h && h->wanted(ctx->def, ctx->a);
+		state[i] = began[i] ? h->begin(ctx) : NULL;
+	}
+	r = op(ctx);
+	for (i = n - 1; i-- > 0;)
+		if (began[i])
+			services[i]->around->end(ctx, state[i]);
+	return r;
+}
+
+int
+service_tidy(struct step_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; services[i]; i++)
+		if (services[i]->tidy && services[i]->tidy(ctx) < 0)
+			return -1;
+	return 0;
+}
+
+int
 step_error(struct step_ctx *ctx, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -46,15 +46,39 @@ struct step_ops {
 	int (*undo)(struct step_ctx *ctx);
 };
 
+/*
+ * What a driver does around other drivers' steps, without the engine
+ * knowing what it is (web: measuring downtime while a step can take the
+ * site away).  begin returns the state that end gets back.
+ */
+struct step_hook {
+	int (*wanted)(const struct step_def *d, const struct account *a);
+	void *(*begin)(struct step_ctx *ctx);
+	void (*end)(struct step_ctx *ctx, void *state);
+};
+
 struct service {
 	const char *name;
 	const struct step_ops *steps;	/* terminated by an entry with id NULL */
+	const struct step_hook *around;	/* optional */
+	/* optional: what this driver puts back when the account's move is
+	   finished (done.tidy), checked from outside; 0 or -1 */
+	int (*tidy)(struct step_ctx *ctx);
 };
 
 extern const struct service svc_account, svc_files, svc_web, svc_mail, svc_mush, svc_dns,
     svc_notice, svc_watch;
 
 const struct step_ops *service_step(const char *id);
+
+/*
+ * Runs op(ctx) inside every registered hook that wants this step: the
+ * hooks begin in registry order and end in reverse.  Returns op's result.
+ */
+int service_around(struct step_ctx *ctx, int (*op)(struct step_ctx *ctx));
+
+/* every driver's tidy in registry order; stops at the first that fails */
+int service_tidy(struct step_ctx *ctx);
 
 /* "ferry: ACCOUNT: STEP: msg", returns -1 */
 int step_error(struct step_ctx *ctx, const char *fmt, ...)

@@ -10,7 +10,6 @@
 
 #include "fault.h"
 #include "steps.h"
-#include "web-watch.h"
 
 void
 step_ctx_init(struct step_ctx *ctx, struct ferry *f, struct account *a,
@@ -33,34 +32,6 @@ step_ctx_release(struct step_ctx *ctx)
 	if (ctx->priv && ctx->priv_free)
 		ctx->priv_free(ctx->priv);
 	ctx->priv = NULL;
-}
-
-int
-select_accounts(struct ferry *f, const struct cmd_entry *e, char **names, int n,
-    int all_flag, struct account ***out, size_t *n_out)
-{
-	struct config *cf = f->cf;
-	int i;
-
-	*n_out = 0;
-	*out = xcalloc(cf->n_accounts + (size_t)n + 1, sizeof **out);
-	if (all_flag || n == 0) {
-		for (i = 0; (size_t)i < cf->n_accounts; i++)
-			(*out)[(*n_out)++] = &cf->accounts[i];
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		struct account *a = config_account(cf, names[i]);
-
-		if (a == NULL) {
-			cmd_usage_error(e, "no [account %s] in %s", names[i], cf->path);
-			free(*out);
-			*out = NULL;
-			return -1;
-		}
-		(*out)[(*n_out)++] = a;
-	}
-	return 0;
 }
 
 static int
@@ -86,26 +57,6 @@ record(struct ferry *f, struct account *a, const struct step_def *d,
 	if (f->dry_run || f->j == NULL)
 		return 0;
 	return journal_step_set(f->j, a->name, d->id, st, detail, err);
-}
-
-/* Phase 1 is where owners feel the move: a person says yes first. */
-static int
-confirm_phase1(struct account *a, const struct run_opts *o)
-{
-	char answer[16];
-
-	if (o->yes || o->dry_run)
-		return EXIT_OK;
-	if (!isatty(0)) {
-		error("%s: phase1 starts the cut-over the owner will notice; run again with --yes",
-		    a->name);
-		return EXIT_STOPPED;
-	}
-	printf("Start phase 1 (mail and mush cut-over) for %s? [y/N] ", a->name);
-	fflush(stdout);
-	if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
-		return EXIT_STOPPED;
-	return EXIT_OK;
 }
 
 /* a TTL gate: wait it out showing the time left, or stop with exit 3 */
@@ -156,34 +107,16 @@ apply_and_verify(struct step_ctx *ctx, const struct step_ops *ops)
 	return 0;
 }
 
-/* the same, with the site watched while the step may disturb it (web-watch.h) */
 static int
-apply_and_verify_watched(struct step_ctx *ctx, const struct step_ops *ops)
+apply_and_verify_op(struct step_ctx *ctx)
 {
-	struct web_watch w;
-	int r;
-
-	if (!web_watch_wanted(ctx->def, ctx->a))
-		return apply_and_verify(ctx, ops);
-	web_watch_start(ctx, &w);
-	r = apply_and_verify(ctx, ops);
-	web_watch_stop(ctx, &w);
-	return r;
+	return apply_and_verify(ctx, service_step(ctx->def->id));
 }
 
-/* undoing such a step can take the site away too */
 static int
-undo_watched(struct step_ctx *ctx, const struct step_ops *ops)
+undo_op(struct step_ctx *ctx)
 {
-	struct web_watch w;
-	int r;
-
-	if (!web_watch_wanted(ctx->def, ctx->a))
-		return ops->undo(ctx);
-	web_watch_start(ctx, &w);
-	r = ops->undo(ctx);
-	web_watch_stop(ctx, &w);
-	return r;
+	return service_step(ctx->def->id)->undo(ctx);
 }
 
 static int
@@ -244,7 +177,7 @@ run_step(struct ferry *f, struct account *a, const struct step_def *d,
 		}
 		info("%s: %s: %s", a->name, d->id, d->title);
 		log_live("%s  %s  %s ...", a->name, d->id, d->title);
-		r = apply_and_verify_watched(&ctx, ops);
+		r = service_around(&ctx, apply_and_verify_op);
 		log_live_clear();
 		if (r < 0) {
 			status = fail_step(&ctx, "step failed");
@@ -290,7 +223,7 @@ steps_run_account(struct ferry *f, struct account *a, const struct run_opts *o)
 		}
 		if (d->phase == PHASE_1 && !asked) {
 			asked = 1;
-			if ((status = confirm_phase1(a, o)) != EXIT_OK)
+			if (o->confirm_phase1 && (status = o->confirm_phase1(a, o)) != EXIT_OK)
 				return status;
 		}
 		if ((status = run_step(f, a, d, o)) != EXIT_OK)
@@ -341,7 +274,7 @@ undo_step(struct ferry *f, struct account *a, const struct step_def *d)
 	}
 	step_ctx_init(&ctx, f, a, d);
 	info("%s: %s: undoing", a->name, d->id);
-	if (undo_watched(&ctx, ops) < 0) {
+	if (service_around(&ctx, undo_op) < 0) {
 		record(f, a, d, STEP_FAILED, ctx.detail.buf, "undo failed");
 		r = -1;
 	} else {

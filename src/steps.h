@@ -11,6 +11,8 @@ struct run_opts {
 	int has_until;
 	enum phase until;
 	const char *only_step;	/* --step ID */
+	/* asked before an account's first phase 1 step: EXIT_OK goes on */
+	int (*confirm_phase1)(struct account *a, const struct run_opts *o);
 };
 
 /* EXIT_OK, EXIT_FAIL (a step failed) or EXIT_STOPPED (needs a person / gate) */
@@ -21,12 +23,5 @@ int steps_rollback_account(struct ferry *f, struct account *a, int has_to, enum 
 void step_ctx_init(struct step_ctx *ctx, struct ferry *f, struct account *a,
     const struct step_def *d);
 void step_ctx_release(struct step_ctx *ctx);
-
-/*
- * The accounts named on the command line (or all with all_flag); an unknown
- * name is a usage error: returns -1 after the message.
- */
-int select_accounts(struct ferry *f, const struct cmd_entry *e, char **names, int n,
-    int all_flag, struct account ***out, size_t *n_out);
 
 #endif

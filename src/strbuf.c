@@ -170,21 +170,59 @@ strbuf_rtrim(struct strbuf *sb)
 		sb->buf[sb->len] = '\0';
 }
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0 when it is not one. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (*p < 0x80)
+		return 1;
+	if (*p >= 0xc2 && *p <= 0xdf)
+		n = 2;
+	else if (*p >= 0xe0 && *p <= 0xef)
+		n = 3;
+	else if (*p >= 0xf0 && *p <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (*p == 0xe0)
+		lo = 0xa0;
+	else if (*p == 0xed)
+		hi = 0x9f;
+	else if (*p == 0xf0)
+		lo = 0x90;
+	else if (*p == 0xf4)
+		hi = 0x8f;
+	for (i = 1; i < n; i++) {
+		if (p[i] < lo || p[i] > hi)
+			return 0;
+		lo = 0x80, hi = 0xbf;
+	}
+	return n;
+}
+
+/* A JSON string: quotes, escapes, and every byte that is not part of
+ * well-formed UTF-8 (a file name, a remote's output) as U+FFFD, so what
+ * ferry prints is always valid JSON (RFC 8259 section 8.1). */
 void
 strbuf_add_json(struct strbuf *sb, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s;
 
 	strbuf_addch(sb, '"');
-	for (p = (const unsigned char *)s; *p; p++) {
-		size_t run = 0;
+	while (*p) {
+		size_t run = 0, n;
 
 		/* plain characters in one piece */
-		while (p[run] >= 0x20 && p[run] != '"' && p[run] != '\\')
-			run++;
+		while (p[run] >= 0x20 && p[run] != '"' && p[run] != '\\' &&
+		    (n = utf8_len(p + run)) > 0)
+			run += n;
 		if (run) {
 			strbuf_add(sb, p, run);
-			p += run - 1;
+			p += run;
 			continue;
 		}
 		switch (*p) {
@@ -197,8 +235,9 @@ strbuf_add_json(struct strbuf *sb, const char *s)
 			if (*p < 0x20)
 				strbuf_addf(sb, "\\u%04x", *p);
 			else
-				strbuf_addch(sb, *p);
+				strbuf_addstr(sb, "\\ufffd");
 		}
+		p++;
 	}
 	strbuf_addch(sb, '"');
 }

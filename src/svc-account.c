@@ -487,4 +487,4 @@ static const struct step_ops account_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_account = { "account", account_steps };
+const struct service svc_account = { .name = "account", .steps = account_steps };

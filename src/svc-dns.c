@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "dns-apply.h"
-#include "dns.h"
 #include "probe.h"
 
 enum direction { FORWARD, BACKWARD };
@@ -422,12 +421,6 @@ check_apply(struct step_ctx *ctx)
 	return 0;
 }
 
-int
-dns_tidy_probe(struct step_ctx *ctx)
-{
-	return dns_configured(ctx) ? PROBE_TODO : PROBE_SKIP;
-}
-
 static int
 tidy_set(struct step_ctx *ctx, struct change_set *s)
 {
@@ -449,28 +442,20 @@ tidy_set(struct step_ctx *ctx, struct change_set *s)
 	return 0;
 }
 
-int
-dns_tidy_apply(struct step_ctx *ctx)
+/* done.tidy: the TTLs lowered by prep.ttl back, the test name gone, on every nameserver */
+static int
+dns_tidy(struct step_ctx *ctx)
 {
 	struct change_set s;
 	int r;
 
+	if (!dns_configured(ctx))
+		return 0;
 	if (tidy_set(ctx, &s) < 0)
 		return -1;
 	r = cs_apply(ctx, &s);
-	cs_release(&s);
-	return r;
-}
-
-int
-dns_tidy_verify(struct step_ctx *ctx)
-{
-	struct change_set s;
-	int r;
-
-	if (tidy_set(ctx, &s) < 0)
-		return -1;
-	r = cs_verify(ctx, &s);
+	if (r == 0)
+		r = cs_verify(ctx, &s);
 	cs_release(&s);
 	return r;
 }
@@ -485,4 +470,4 @@ static const struct step_ops dns_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_dns = { "dns", dns_steps };
+const struct service svc_dns = { .name = "dns", .steps = dns_steps, .tidy = dns_tidy };

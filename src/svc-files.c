@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "downtime.h"
 #include "edit.h"
 #include "fault.h"
 #include "files-track.h"
@@ -205,7 +204,7 @@ rsync_exec(struct step_ctx *ctx, const struct strlist *argv, const struct strbuf
 		c.in = in->buf;
 		c.in_len = in->len;
 	}
-	r = remote_run(ctx->f, ctx->f->cf->from, &c);
+	r = remote_run(&ctx->f->tr, ctx->f->cf->from, &c);
 	st->seconds = now_seconds() - t0;
 	st->files = stat_number(c.out.buf, "Number of regular files transferred");
 	st->bytes = stat_number(c.out.buf, "Total transferred file size");
@@ -538,4 +537,11 @@ static const struct step_ops files_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_files = { "files", files_steps };
+/* done.tidy: no change watcher (phase1.presync's) left running on the old host */
+static int
+files_tidy(struct step_ctx *ctx)
+{
+	return track_stop(ctx);
+}
+
+const struct service svc_files = { .name = "files", .steps = files_steps, .tidy = files_tidy };

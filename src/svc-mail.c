@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "downtime.h"
 #include "edit.h"
 #include "mail.h"
 #include "mbox.h"
@@ -108,7 +107,7 @@ mail_mode(struct step_ctx *ctx, enum mail_mode *mode)
 	*mode = virtuser_mail_mode(&m.v, ctx->a->name, &ctx->a->domains, &m.local) ==
 	    VU_MODE_FORWARDED ? MAIL_FORWARDED : MAIL_LOCAL;
 	strbuf_addf(&path, "%s/%s/.forward", ctx->f->cf->from->home, ctx->a->name);
-	r = remote_read_file(ctx->f, ctx->f->cf->from, path.buf, &fwd);
+	r = remote_read_file(&ctx->f->tr, ctx->f->cf->from, path.buf, &fwd);
 	if (*mode == MAIL_LOCAL && r == 0 && fwd.len &&
 	    virtuser_classify(fwd.buf, &m.local) == VU_REMOTE)
 		*mode = MAIL_FORWARDED;
@@ -356,12 +355,12 @@ switch_verify(struct step_ctx *ctx)
 	{
 		const char *argv[] = { "sendmail", "-bv", addr.buf, NULL };
 
-		if (remote_capture(ctx->f, cf->to, argv, &out, NULL) != 0 ||
+		if (remote_capture(&ctx->f->tr, cf->to, argv, &out, NULL) != 0 ||
 		    strstr(out.buf, "deliverable") == NULL ||
 		    (mode == MAIL_LOCAL && strstr(out.buf, "mailer local") == NULL))
 			r = step_error(ctx, "%s: sendmail -bv %s: %s", cf->to->name, addr.buf, out.buf);
 		strbuf_reset(&out);
-		if (r == 0 && (remote_capture(ctx->f, cf->from, argv, &out, NULL) != 0 ||
+		if (r == 0 && (remote_capture(&ctx->f->tr, cf->from, argv, &out, NULL) != 0 ||
 		    strstr(out.buf, "deliverable") == NULL ||
 		    (mode == MAIL_LOCAL && strstr(out.buf, "mailer local") != NULL)))
 			r = step_error(ctx, "%s: sendmail -bv %s still delivers here: %s", cf->from->name,
@@ -497,7 +496,7 @@ move_spool(struct step_ctx *ctx, const struct host *src, const struct host *dst,
 			goto done;
 		}
 	}
-	if (remote_read_file(ctx->f, src, path.buf, &moved) < 0 ||
+	if (remote_read_file(&ctx->f->tr, src, path.buf, &moved) < 0 ||
 	    read_spool_locked(ctx, dst, new.buf, &cur) < 0)
 		goto done;
 	if (missing_messages(&cur, &moved, &add, moved_count, &id) < 0) {
@@ -736,4 +735,4 @@ static const struct step_ops mail_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_mail = { "mail", mail_steps };
+const struct service svc_mail = { .name = "mail", .steps = mail_steps };

@@ -17,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "downtime.h"
 #include "edit.h"
 
 #define GAME_UP_SECONDS 30
@@ -319,7 +318,7 @@ copy_old_to_new(struct step_ctx *ctx, const char *src, const char *dst)
 
 	strbuf_addf(&to, "%s:%s", config_rsync_dest(ctx->f->cf), dst);
 	argv[7] = to.buf;
-	r = remote_capture(ctx->f, ctx->f->cf->from, argv, NULL, &err);
+	r = remote_capture(&ctx->f->tr, ctx->f->cf->from, argv, NULL, &err);
 	if (r != 0)
 		step_error(ctx, "rsync %s -> %s failed: %s", src, to.buf, err.buf);
 	strbuf_release(&to);
@@ -630,4 +629,4 @@ static const struct step_ops mush_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_mush = { "mush", mush_steps };
+const struct service svc_mush = { .name = "mush", .steps = mush_steps };

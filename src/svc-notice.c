@@ -9,12 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dns.h"
-#include "downtime.h"
-#include "files-track.h"
 #include "mail.h"
 #include "notice.h"
-#include "web.h"
 #include "probe.h"
 
 static void
@@ -114,7 +110,7 @@ freeze_apply(struct step_ctx *ctx)
 	    cf->admin);
 	/* else phase1.3's first command on the old host opens its ssh master
 	   inside the freeze window (a failure shows there) */
-	remote_connect(ctx->f, cf->from, NULL);
+	remote_connect(&ctx->f->tr, cf->from, NULL);
 	r = notice_send(ctx, "Your account is moving: please do not change files now", body.buf);
 	strbuf_release(&body);
 	if (r < 0)
@@ -168,13 +164,8 @@ tidy_apply(struct step_ctx *ctx)
 	struct strbuf body = STRBUF_INIT;
 	int r;
 
-	if (dns_tidy_probe(ctx) == PROBE_TODO &&
-	    (dns_tidy_apply(ctx) < 0 || dns_tidy_verify(ctx) < 0))
-		return -1;
-	if (web_tidy_apply(ctx) < 0)
-		return -1;
-	/* no change watcher (phase1.presync's) left running on the old host */
-	if (track_stop(ctx) < 0)
+	/* each driver puts back what it changed only for the move */
+	if (service_tidy(ctx) < 0)
 		return -1;
 	strbuf_addf(&body, "Hello,\n\nthe move of your account %s to %s is finished.\n"
 	    "You may change your files again.\n\nThanks,\n%s\n", ctx->a->name,
@@ -191,4 +182,4 @@ static const struct step_ops notice_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_notice = { "notice", notice_steps };
+const struct service svc_notice = { .name = "notice", .steps = notice_steps };

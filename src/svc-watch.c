@@ -43,7 +43,7 @@ log_sizes(struct ferry *f, const struct host *h, long long *sizes)
 		if (logs[i] == NULL)
 			logs[i] = "/dev/null";
 	logs[N_LOGS] = NULL;
-	r = remote_capture(f, h, (const char *const[]){ "sh", "-c", sizes_script, "sh", logs[0],
+	r = remote_capture(&f->tr, h, (const char *const[]){ "sh", "-c", sizes_script, "sh", logs[0],
 	    logs[1], logs[2], logs[3], NULL }, &out, NULL);
 	for (i = 0, p = out.buf; i < N_LOGS; i++, p = end) {
 		sizes[i] = strtoll(p, &end, 10);
@@ -73,7 +73,7 @@ log_tails(struct ferry *f, const struct host *h, const long long *sizes, struct 
 		strlist_push(&argv, logs[i] ? logs[i] : "/dev/null");
 		strlist_pushf(&argv, "%lld", sizes[i]);
 	}
-	r = remote_capture(f, h, (const char *const *)argv.v, &out, NULL);
+	r = remote_capture(&f->tr, h, (const char *const *)argv.v, &out, NULL);
 	p = strstr(out.buf, "==> ");
 	for (i = 0; i < N_LOGS && p; i++) {
 		p = strchr(p, '\n');
@@ -205,4 +205,4 @@ static const struct step_ops watch_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_watch = { "watch", watch_steps };
+const struct service svc_watch = { .name = "watch", .steps = watch_steps };

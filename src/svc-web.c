@@ -17,6 +17,7 @@
 #include "probe.h"
 #include "sha256.h"
 #include "vhost.h"
+#include "web-watch.h"
 #include "web.h"
 
 struct vfile {
@@ -247,7 +248,7 @@ vhosts_verify(struct step_ctx *ctx)
 	const char *argv[] = { "apache2ctl", "-S", NULL };
 	int r = 0;
 
-	if (remote_capture(ctx->f, to, argv, &out, NULL) != 0 || strstr(out.buf, ctx->a->test_name) == NULL)
+	if (remote_capture(&ctx->f->tr, to, argv, &out, NULL) != 0 || strstr(out.buf, ctx->a->test_name) == NULL)
 		r = step_error(ctx, "%s: apache2ctl -S does not list %s", to->name, ctx->a->test_name);
 	if (r == 0)
 		r = fetch_ok(ctx, ctx->a->test_name, to->address, "/", 200);
@@ -714,8 +715,8 @@ redirect_verify(struct step_ctx *ctx)
 
 /* ---- done.tidy's web part, and what svc-files needs ---- */
 
-int
-web_tidy_apply(struct step_ctx *ctx)
+static int
+web_tidy(struct step_ctx *ctx)
 {
 	struct vfile v;
 	struct strbuf text = STRBUF_INIT;
@@ -781,4 +782,6 @@ static const struct step_ops web_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_web = { "web", web_steps };
+const struct service svc_web = {
+	.name = "web", .steps = web_steps, .around = &web_watch_hook, .tidy = web_tidy
+};

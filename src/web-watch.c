@@ -13,7 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "downtime.h"
 #include "probe.h"
 #include "web-watch.h"
 
@@ -276,3 +275,21 @@ web_watch_seconds(const struct web_watch_report *r)
 		total += r->at[i + 1] - r->at[i];
 	return total;
 }
+
+static void *
+watch_begin(struct step_ctx *ctx)
+{
+	struct web_watch *w = xcalloc(1, sizeof *w);
+
+	web_watch_start(ctx, w);
+	return w;
+}
+
+static void
+watch_end(struct step_ctx *ctx, void *state)
+{
+	web_watch_stop(ctx, state);
+	free(state);
+}
+
+const struct step_hook web_watch_hook = { web_watch_wanted, watch_begin, watch_end };

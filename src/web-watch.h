@@ -28,6 +28,9 @@ struct web_watch {
 /* whether step d of account a is watched */
 int web_watch_wanted(const struct step_def *d, const struct account *a);
 
+/* the watch as the web driver registers it around other steps (service.h) */
+extern const struct step_hook web_watch_hook;
+
 /* starts the child (w->pid 0 and a warning when it cannot) */
 void web_watch_start(struct step_ctx *ctx, struct web_watch *w);
 

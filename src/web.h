@@ -4,8 +4,6 @@
 
 #include "ferry.h"
 
-/* removes test-name from the account's VirtualHosts on the new host (done.tidy) */
-int web_tidy_apply(struct step_ctx *ctx);
 /* DocumentRoots of the account's VirtualHosts on the old host that lie outside its home */
 int web_docroots_outside_home(struct step_ctx *ctx, struct strlist *out);
 

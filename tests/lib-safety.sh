@@ -65,31 +65,6 @@ zone_serial() {
 	dig_at "$1" "$2" SOA | awk '{ print $3 }'
 }
 
-# serial_after SERIAL N : the serial N edits make of SERIAL by ferry's rule
-# (zone_serial_next): a date serial YYYYMMDD00 of today (UTC) when that is
-# higher, else one more; so a test's expected serial holds on any day
-serial_after() {
-	local s=$1 n=$2 d
-	d=$(date -u +%Y%m%d)00
-	while [ "$n" -gt 0 ]; do
-		if [ "$d" -gt "$s" ]; then s=$d; else s=$((s + 1)); fi
-		n=$((n - 1))
-	done
-	echo "$s"
-}
-
-# serial_edits BEFORE AFTER : how many edits took the serial from BEFORE to
-# AFTER by that rule (the first may have jumped to today's date serial)
-serial_edits() {
-	local d
-	d=$(date -u +%Y%m%d)00
-	if [ "$1" -lt "$d" ] && [ "$2" -ge "$d" ]; then
-		echo $(($2 - d + 1))
-	else
-		echo $(($2 - $1))
-	fi
-}
-
 # ferry_fault PAIR ARGS... : ferry in the client with FERRY_FAULT=PAIR
 ferry_fault() {
 	local pair=$1

@@ -111,11 +111,11 @@ test_expect_success 'both games answer with their banners' '
 test_expect_success 'the seed attribute survives @dump' '
 	mush_talk 192.0.2.10 2860 "connect wizard potrzebie" "think MARK=[get(me/LABMARK)]" \
 		"@dump" QUIT >bob.out &&
-	test_grep "MARK=bob-labmark-2026112501" bob.out &&
+	test_grep "MARK=bob-labmark-2099123101" bob.out &&
 	test_grep "Dumping" bob.out &&
-	lab charon grep -q -a bob-labmark-2026112501 /home/bob/tinymux/game/data/netmux.pag &&
+	lab charon grep -q -a bob-labmark-2099123101 /home/bob/tinymux/game/data/netmux.pag &&
 	mush_talk 192.0.2.10 2861 "connect wizard potrzebie" "think MARK=[get(me/LABMARK)]" QUIT >dave.out &&
-	test_grep "MARK=dave-labmark-2026112501" dave.out
+	test_grep "MARK=dave-labmark-2099123101" dave.out
 '
 
 test_expect_success 'the seed users have yescrypt hashes, uids as planned' '

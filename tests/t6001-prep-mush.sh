@@ -70,7 +70,7 @@ test_expect_success 'prep.8: the backup'\''s flatfile is the dump taken on charo
 	lab charon sh -c "sha256sum <\$1" sh "$(cat flats)" >old.sum &&
 	lab neko-base sh -c "sha256sum <\$1/\${2##*/}" sh "$backup" "$(cat flats)" >new.sum &&
 	test_cmp old.sum new.sum &&
-	lab neko-base grep -aq "bob-labmark-2026112501" "$backup/$(basename "$(cat flats)")"
+	lab neko-base grep -aq "bob-labmark-2099123101" "$backup/$(basename "$(cat flats)")"
 '
 
 test_expect_success 'the backup survives the next home pass (phase1.presync, rsync --delete)' '

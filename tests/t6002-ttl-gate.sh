@@ -11,13 +11,13 @@ ZONE=/etc/bind/zones/db.bob.test
 
 served_20() {
 	for ns in 192.0.2.10 192.0.2.20 192.0.2.30; do
-		test "$(zone_serial $ns bob.test)" = 2026112509 || return 1
+		test "$(zone_serial $ns bob.test)" = 2099123109 || return 1
 	done
 }
 
 test_expect_success 'a fresh seed world (lab reset); bob.test with a 20 s TTL everywhere' '
 	lab_reset &&
-	lab charon sed -i -e "s/^\\\$TTL 5\$/\$TTL 20/" -e "s/2026112501/2026112509/" $ZONE &&
+	lab charon sed -i -e "s/^\\\$TTL 5\$/\$TTL 20/" -e "s/2099123101/2099123109/" $ZONE &&
 	lab charon grep -q "^\\\$TTL 20\$" $ZONE &&
 	lab charon rndc reload bob.test >/dev/null &&
 	retry_until 30 served_20
@@ -56,7 +56,7 @@ ttl, moved = float(j[\"prep.ttl\"]), float(j[\"phase1.5\"])
 assert moved - ttl >= 20, (\"journal: phase1.5 done %.1f s after prep.ttl\" % (moved - ttl))
 assert float(j[\"gate.phase1.5\"]) >= ttl + 20 - 1, j
 t = [(int(l.split()[-1]), datetime.datetime.fromisoformat(l.split()[0]).timestamp()) for l in open(\"loads\")]
-t = t[max(i for i, x in enumerate(t) if x[0] == 2026112509) + 1:]
+t = t[max(i for i, x in enumerate(t) if x[0] == 2099123109) + 1:]
 assert len(t) == 2 and t[0][0] < t[1][0], t
 assert t[0][1] <= ttl + 1, (\"prep.ttl zone loaded at %.1f, step done at %.1f\" % (t[0][1], ttl))
 print(\"named loaded serial %d %.1f s after %d\" % (t[1][0], t[1][1] - t[0][1], t[0][0]))

@@ -8,7 +8,6 @@
 # its edit and the reload loses nobody's request.  Starts from a fresh seed
 # world (lab reset).
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/lib-safety.sh"
 require_lab
 ZONE=nekodojo.test
 ZF=/etc/bind/zones/db.$ZONE
@@ -60,7 +59,7 @@ test_expect_success 'every account'\''s record is on every nameserver' '
 
 test_expect_success 'the serial rose fewer times than there were accounts, and as often as named reloaded' '
 	before=$(cat serial.before) && after=$(serial 192.0.2.10) &&
-	rose=$(serial_edits "$before" "$after") && r=$(( $(reloads) - $(cat reloads.before) )) &&
+	rose=$((after - before)) && r=$(( $(reloads) - $(cat reloads.before) )) &&
 	echo "serial rose $rose times, $r reloads, for 6 accounts" &&
 	test $rose -ge 1 && test $rose -lt 6 && test $r -lt 6 && test $r = $rose &&
 	for ns in $NS; do test "$(serial $ns)" = "$after" || return 1; done

@@ -163,7 +163,7 @@ main(void)
 	CHECK_INT(run_check(&f, 2, unknown), EXIT_USAGE);
 	CHECK(has(&err, "no [account %s]", "nobody-configured"));
 
-	remote_close_all(&f);
+	remote_close_all(&f.tr);
 	for (i = 0; i < 2; i++) {
 		free(hosts[i].home);
 		free(hosts[i].virtusertable);

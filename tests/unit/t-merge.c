@@ -1,4 +1,4 @@
-/* t-merge: one step's change taken back out around later edits (diff3). */
+/* t-merge: one step's change taken back out around later edits (an in-process diff3 -m). */
 #include "unit.h"
 #include "merge.h"
 
@@ -69,6 +69,34 @@ main(void)
 	strbuf_reset(&out);
 	CHECK_INT(merge_undo(&live, &after, &before, &out), 0);
 	CHECK_STR(out.buf, "z\na\nb2\n");
+	/* both sides made the same change: merged once, not refused */
+	set(&before, "a\nb\nc\nd\ne\n");
+	set(&after, "a\nB\nc\nd\nE\n");
+	set(&live, "a\nb\nc\nd\nE2\n");
+	strbuf_reset(&out);
+	CHECK_INT(merge_undo(&live, &after, &before, &out), 1);
+	set(&live, "0\na\nb\nc\nd\nE\n");
+	strbuf_reset(&out);
+	CHECK_INT(merge_undo(&live, &after, &before, &out), 0);
+	CHECK_STR(out.buf, "0\na\nb\nc\nd\ne\n");
+	/* a later edit right beside this step's line: adjoining counts as overlap */
+	set(&before, "1\n2\n3\n4\n");
+	set(&after, "1\ntwo\n3\n4\n");
+	set(&live, "1\ntwo\nthree\n4\n");
+	set(&out, "kept");
+	CHECK_INT(merge_undo(&live, &after, &before, &out), 1);
+	CHECK_STR(out.buf, "kept");
+	/* bytes the C string functions would stop at are merged like any other */
+	strbuf_reset(&before);
+	strbuf_add(&before, "x\0y\nk\nz\n", 8);
+	strbuf_reset(&after);
+	strbuf_add(&after, "x\0y\nK\nz\n", 8);
+	strbuf_reset(&live);
+	strbuf_add(&live, "x\0y\nK\nz\n\0\n", 10);
+	strbuf_reset(&out);
+	CHECK_INT(merge_undo(&live, &after, &before, &out), 0);
+	CHECK_INT(out.len, 10);
+	CHECK(memcmp(out.buf, "x\0y\nk\nz\n\0\n", 10) == 0);
 	strbuf_release(&live);
 	strbuf_release(&after);
 	strbuf_release(&before);

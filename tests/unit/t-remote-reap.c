@@ -48,7 +48,7 @@ main(void)
 
 	CHECK(dead && self && parent);
 	setenv("XDG_RUNTIME_DIR", "/tmp", 1);
-	remote_close_all(&f);
+	remote_close_all(&f.tr);
 	CHECK(dead && access(dead, F_OK) != 0);
 	CHECK(self && access(self, F_OK) == 0);
 	CHECK(parent && access(parent, F_OK) == 0);

@@ -21,15 +21,15 @@ run_and_capture(struct ferry *f)
 	const char bin[] = "line\0with nul\n";
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 
-	CHECK_INT(remote_capture(f, &here, echo, &out, NULL), 0);
+	CHECK_INT(remote_capture(&f->tr, &here, echo, &out, NULL), 0);
 	CHECK_STR(out.buf, "a b|it's");
 	strbuf_reset(&out);
-	CHECK_INT(remote_capture(f, &here, fail7, &out, &err), 7);
+	CHECK_INT(remote_capture(&f->tr, &here, fail7, &out, &err), 7);
 	CHECK_STR(err.buf, "oops\n");
 	CHECK_INT(out.len, 0);
-	CHECK_INT(remote_capture_in(f, &here, cat, bin, sizeof bin - 1, &out, NULL), 0);
+	CHECK_INT(remote_capture_in(&f->tr, &here, cat, bin, sizeof bin - 1, &out, NULL), 0);
 	CHECK(out.len == sizeof bin - 1 && memcmp(out.buf, bin, out.len) == 0);
-	CHECK_INT(remote_capture(f, &here, nope, NULL, NULL), RUN_NOSTART);
+	CHECK_INT(remote_capture(&f->tr, &here, nope, NULL, NULL), RUN_NOSTART);
 	strbuf_release(&out);
 	strbuf_release(&err);
 }
@@ -45,7 +45,7 @@ run_with_dir_env(struct ferry *f, const char *dir)
 	c.argv = argv;
 	c.env = env;
 	c.dir = dir;
-	CHECK_INT(remote_run(f, &here, &c), 0);
+	CHECK_INT(remote_run(&f->tr, &here, &c), 0);
 	strbuf_addf(&want, "%s\nx y\n", dir);
 	CHECK_STR(c.out.buf, want.buf);
 	CHECK(c.argv == argv && c.env == env && c.dir == dir);
@@ -70,14 +70,14 @@ new_file(struct ferry *f, const char *dir)
 
 	strbuf_addf(&path, "%s/new.conf", dir);
 	strbuf_addf(&tmp, "%s.ferry-new", path.buf);
-	CHECK_INT(remote_read_file(f, &here, path.buf, &got), 1);
-	CHECK_INT(remote_stat(f, &here, path.buf, &mode, &uid, &gid), 1);
-	CHECK_INT(remote_write_file(f, &here, path.buf, data, sizeof data - 1, 0640), 0);
-	CHECK_INT(remote_stat(f, &here, path.buf, &mode, &uid, &gid), 0);
+	CHECK_INT(remote_read_file(&f->tr, &here, path.buf, &got), 1);
+	CHECK_INT(remote_stat(&f->tr, &here, path.buf, &mode, &uid, &gid), 1);
+	CHECK_INT(remote_write_file(&f->tr, &here, path.buf, data, sizeof data - 1, 0640), 0);
+	CHECK_INT(remote_stat(&f->tr, &here, path.buf, &mode, &uid, &gid), 0);
 	CHECK_INT(mode, 0640);
 	CHECK_INT(uid, getuid());
 	CHECK_INT(gid, getgid());
-	CHECK_INT(remote_read_file(f, &here, path.buf, &got), 0);
+	CHECK_INT(remote_read_file(&f->tr, &here, path.buf, &got), 0);
 	CHECK(got.len == sizeof data - 1 && memcmp(got.buf, data, got.len) == 0);
 	CHECK(!exists(tmp.buf));
 	strbuf_release(&path);
@@ -95,20 +95,20 @@ replace_file(struct ferry *f, const char *dir)
 
 	strbuf_addf(&path, "%s/old.conf", dir);
 	strbuf_addf(&tmp, "%s.ferry-new", path.buf);
-	CHECK_INT(remote_write_file(f, &here, path.buf, "old\n", 4, 0600), 0);
+	CHECK_INT(remote_write_file(&f->tr, &here, path.buf, "old\n", 4, 0600), 0);
 	if (getuid() == 0)
 		CHECK_INT(chown(path.buf, 65534, 65533), 0);
 	CHECK_INT(chmod(path.buf, 04751), 0);	/* after chown, which clears set-uid */
 	CHECK_INT(stat(path.buf, &before), 0);
-	CHECK_INT(remote_write_file(f, &here, path.buf, "new\n", 4, 0600), 0);
+	CHECK_INT(remote_write_file(&f->tr, &here, path.buf, "new\n", 4, 0600), 0);
 	CHECK_INT(stat(path.buf, &after), 0);
 	CHECK(before.st_ino != after.st_ino);
-	CHECK_INT(remote_stat(f, &here, path.buf, &mode, &uid, &gid), 0);
+	CHECK_INT(remote_stat(&f->tr, &here, path.buf, &mode, &uid, &gid), 0);
 	CHECK_INT(mode, 04751);
 	CHECK_INT(uid, want_uid);
 	if (getuid() == 0)
 		CHECK_INT(gid, 65533);
-	CHECK_INT(remote_read_file(f, &here, path.buf, &got), 0);
+	CHECK_INT(remote_read_file(&f->tr, &here, path.buf, &got), 0);
 	CHECK_STR(got.buf, "new\n");
 	CHECK(!exists(tmp.buf));
 	strbuf_release(&path);
@@ -125,11 +125,11 @@ through_symlink(struct ferry *f, const char *dir)
 
 	strbuf_addf(&target, "%s/real", dir);
 	strbuf_addf(&link, "%s/link", dir);
-	CHECK_INT(remote_write_file(f, &here, target.buf, "one", 3, 0644), 0);
+	CHECK_INT(remote_write_file(&f->tr, &here, target.buf, "one", 3, 0644), 0);
 	CHECK_INT(symlink(target.buf, link.buf), 0);
-	CHECK_INT(remote_write_file(f, &here, link.buf, "two", 3, 0644), 0);
+	CHECK_INT(remote_write_file(&f->tr, &here, link.buf, "two", 3, 0644), 0);
 	CHECK(lstat(link.buf, &st) == 0 && S_ISLNK(st.st_mode));
-	CHECK_INT(remote_read_file(f, &here, target.buf, &got), 0);
+	CHECK_INT(remote_read_file(&f->tr, &here, target.buf, &got), 0);
 	CHECK_STR(got.buf, "two");
 	strbuf_release(&target);
 	strbuf_release(&link);
@@ -142,8 +142,8 @@ write_errors(struct ferry *f, const char *dir)
 	struct strbuf path = STRBUF_INIT, got = STRBUF_INIT;
 
 	strbuf_addf(&path, "%s/no/such/dir/file", dir);
-	CHECK_INT(remote_write_file(f, &here, path.buf, "x", 1, 0644), -1);
-	CHECK_INT(remote_read_file(f, &here, dir, &got), -1);	/* a directory */
+	CHECK_INT(remote_write_file(&f->tr, &here, path.buf, "x", 1, 0644), -1);
+	CHECK_INT(remote_read_file(&f->tr, &here, dir, &got), -1);	/* a directory */
 	strbuf_release(&path);
 	strbuf_release(&got);
 }
@@ -217,8 +217,8 @@ main(void)
 	through_symlink(&f, dir);
 	write_errors(&f, dir);
 	ssh_argv();
-	CHECK(f.ctl_dir == NULL && f.n_conns == 0);	/* local hosts need no ssh */
-	remote_close_all(&f);
+	CHECK(f.tr.ctl_dir == NULL && f.tr.n_conns == 0);	/* local hosts need no ssh */
+	remote_close_all(&f.tr);
 	run_simple(rm, NULL);
 	UNIT_DONE("remote");
 }

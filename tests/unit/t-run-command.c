@@ -100,6 +100,23 @@ test_strbuf(void)
 	s = strbuf_detach(&sb);
 	CHECK_STR(sb.buf, "");
 	free(s);
+	/* valid UTF-8 kept as is; every other byte becomes U+FFFD */
+	static const struct { const char *in, *want; } u8[] = {
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
+		{ "a\xff" "b", "\"a\\ufffdb\"" },				/* never a UTF-8 byte */
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },			/* overlong '/' */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },	/* a surrogate */
+		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },	/* above U+10FFFF */
+		{ "x\xe2\x82", "\"x\\ufffd\\ufffd\"" },		/* cut short at the end */
+		{ "\xc3\"", "\"\\ufffd\\\"\"" },			/* cut short by a quote */
+	};
+	for (size_t i = 0; i < sizeof u8 / sizeof u8[0]; i++) {
+		struct strbuf j = STRBUF_INIT;
+
+		strbuf_add_json(&j, u8[i].in);
+		CHECK_STR(j.buf, u8[i].want);
+		strbuf_release(&j);
+	}
 	sb.cap = 4;
 	CHECK_INT(strbuf_add_capped(&sb, "abcdef", 6), -1);
 	CHECK_STR(sb.buf, "abcd");
