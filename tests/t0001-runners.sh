@@ -69,7 +69,7 @@ test_expect_success 'check.sh: labelled counts, the last line counts each assert
 	test_grep "^# unit checks (CHECK executions): 40 passed, 0 failed$" out &&
 	test_grep "^# sanitizer run (.*): 40 passed, 0 failed$" out &&
 	test_grep "^# fuzz replays (one per target): 7 passed, 0 failed$" out &&
-	test_grep "^# lab assertions (.*): 9 passed, 0 failed$" out &&
+	test_grep "^# lab assertions, seed (test_expect_success blocks): 9 passed, 0 failed$" out &&
 	test "$(tail -n 1 out)" = "56 passed, 0 failed"
 '
 
@@ -93,7 +93,7 @@ test_expect_success 'check.sh: a part that ran nothing, or no lab.sh, fails' '
 	fake_tree 0 0 "0 passed, 0 failed" &&
 	test_expect_code 1 tree/scripts/check.sh >out &&
 	test_grep "^# fuzz replays (one per target): 0 passed, 1 failed$" out &&
-	test_grep "^# lab assertions (.*): 0 passed, 1 failed$" out &&
+	test_grep "^# lab assertions, seed (.*): 0 passed, 1 failed$" out &&
 	test "$(tail -n 1 out)" = "40 passed, 2 failed" &&
 	fake_tree 0 7 "9 passed, 0 failed" && chmod -x tree/tests/lab/lab.sh &&
 	test_expect_code 1 tree/scripts/check.sh >out &&
