@@ -17,7 +17,7 @@ LAB = tests/lab/lab.sh
 DEPS_BUILD = gcc make pkg-config libsqlite3-dev libcurl4-openssl-dev libldns-dev
 DEPS_LAB = openssh-server openssh-client rsync apache2 sendmail m4 swaks bind9 bind9-utils \
 	bind9-dnsutils tinymux netcat-openbsd rsyslog curl procps iproute2 perl acl attr ldnsutils \
-	sqlite3 inotify-tools
+	sqlite3 inotify-tools iptables
 # fuzzing (libFuzzer from Debian's clang) and the tests that watch processes
 DEPS_FUZZ = clang libclang-rt-14-dev strace sqlite3
 # the report's test renders its page in headless Chromium; make bench times with time(1); t8010 rebuilds an expected file with patch(1)

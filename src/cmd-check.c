@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-world.h"
 #include "ferry.h"
 #include "probe.h"
 #include "steps.h"
@@ -18,7 +19,7 @@
  * Each argument is KIND:VALUE; the answer lines are "KIND INDEX [DATA]":
  * p program missing, f path missing, d daemon not running,
  * m apache modules (status, list),
- * u home size in KiB (or nouser / nohome), s free KiB, c CGI in use,
+ * u home size in KiB (or nouser / nohome), s free KiB,
  * r ssh from this host as svc-files' rsync -e runs it (status, ssh's last words).
  */
 static const char probe_script[] =
@@ -35,7 +36,6 @@ static const char probe_script[] =
 	"    elif [ ! -d \"$h\" ]; then echo \"u $i nohome\"\n"
 	"    else echo \"u $i $(du -sk -- \"$h\" 2>/dev/null | cut -f1)\"; fi;;\n"
 	"  s:*) echo \"s $i $(df -Pk -- \"$v\" 2>/dev/null | awk 'NR==2 {print $4}')\";;\n"
-	"  c:*) grep -qiE 'ScriptAlias|ExecCGI|cgi-script' -- \"$v\" 2>/dev/null && echo \"c $i\";;\n"
 	"  r:*) o=$(ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 -- \"$v\" true 2>&1 </dev/null); s=$?\n"
 	"    echo \"r $i $s $(printf '%s\\n' \"$o\" | tail -n 1)\";;\n"
 	"  esac\n"
@@ -169,11 +169,8 @@ plan_mover(struct check *ck, const struct host *h, int is_old)
 		add_item(p, 'm', argv0(&h->apache_check, "apache2ctl"), "apache modules", NULL);
 		add_item(p, 'd', strstr(argv0(&h->apache_check, "apache2ctl"), "apache2") ?
 		    "apache2" : "httpd", "web", NULL);
-		for (i = 0; i < h->apache_vhosts.n; i++) {
+		for (i = 0; i < h->apache_vhosts.n; i++)
 			add_path(p, h->apache_vhosts.v[i], "apache-vhosts");
-			if (is_old)
-				add_item(p, 'c', h->apache_vhosts.v[i], "apache-vhosts", NULL);
-		}
 	}
 	if (ck->services & SVC_MAIL) {
 		add_item(p, 'p', h->mta == MTA_POSTFIX ? "postfix" : "sendmail", "mta", NULL);
@@ -356,15 +353,24 @@ need_module(struct check *ck, const struct probe *p, const struct item *m,
 		check_bad(ck, p->h, "apache module %s is not loaded (needed for %s)", mod, why);
 }
 
-static int
-uses_cgi(const struct probe *old)
+/* a module ferry's own step enables when it needs it: a change, not a failure */
+static void
+step_module(const struct probe *p, const struct item *m, const char *mod, const char *step)
 {
-	size_t i;
+	size_t n = strlen(mod) - strlen("_module");
 
-	for (i = 0; old && i < old->n; i++)
-		if (old->items[i].kind == 'c' && old->items[i].seen)
-			return 1;
-	return 0;
+	if (has_module(m, mod))
+		check_ok(p->h, "apache module %s (%s)", mod, step);
+	else
+		check_ok(p->h, "apache module %s is off: %s will enable it (a2enmod %.*s)", mod,
+		    step, (int)n, mod);
+}
+
+/* the old Apache runs CGI (its own module list says so, not a grep of the vhosts) */
+static int
+uses_cgi(const struct item *mo)
+{
+	return mo && (has_module(mo, "cgi_module") || has_module(mo, "cgid_module"));
 }
 
 static void
@@ -377,16 +383,16 @@ report_modules(struct check *ck, const struct probe *old, const struct probe *ne
 	if (mo && old->up && mo->num != 0)
 		check_bad(ck, old->h, "%s -M failed: %s", mo->arg, mo->text.buf);
 	else if (mo && old->up) {
-		need_module(ck, old, mo, "proxy_module", "phase2.proxy");
-		need_module(ck, old, mo, "proxy_http_module", "phase2.proxy");
+		step_module(old, mo, "proxy_module", "phase2.proxy");
+		step_module(old, mo, "proxy_http_module", "phase2.proxy");
 	}
 	if (mn && new->up && mn->num != 0)
 		check_bad(ck, new->h, "%s -M failed: %s", mn->arg, mn->text.buf);
 	else if (mn && new->up) {
 		if (ck->userdir)
-			need_module(ck, new, mn, "userdir_module", "userdir = yes");
-		if (uses_cgi(old) && !has_module(mn, "cgi_module"))
-			need_module(ck, new, mn, "cgid_module", "CGI in the old VirtualHosts");
+			step_module(new, mn, "userdir_module", "prep.4");
+		if (old->up && uses_cgi(mo) && !has_module(mn, "cgi_module"))
+			need_module(ck, new, mn, "cgid_module", "the old Apache runs CGI");
 	}
 }
 
@@ -590,6 +596,8 @@ cmd_check_exec(struct ferry *f, int argc, char **argv)
 	report_modules(&ck, probe_of(&ck, cf->from), probe_of(&ck, cf->to));
 	report_space(&ck, probe_of(&ck, cf->from), probe_of(&ck, cf->to));
 	check_dns(&ck);
+	if (up[cf->from - cf->hosts] && up[cf->to - cf->hosts] && check_world(f, ck.accts, ck.n_accts) < 0)
+		ck.failed = 1;
 	release_check(&ck);
 	free(up);
 	return ck.failed ? EXIT_FAIL : EXIT_OK;

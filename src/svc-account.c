@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "edit.h"
 
 struct user_info {
@@ -22,6 +23,7 @@ struct user_info {
 	char *group_line;	/* getent group of the primary gid */
 	char *uid_owner;	/* (new host) who holds this uid already */
 	char *gid_owner;	/* (new host) which group holds this gid already */
+	char *home_new;		/* (old host) the home it gets on the new host; home points here */
 };
 
 /*
@@ -47,6 +49,7 @@ user_release(struct user_info *u)
 	free(u->group_line);
 	free(u->uid_owner);
 	free(u->gid_owner);
+	free(u->home_new);
 	strlist_clear(&u->groups);
 	memset(u, 0, sizeof *u);
 }
@@ -148,8 +151,20 @@ read_user(struct step_ctx *ctx, const struct host *h, const char *uid, const cha
     struct user_info *u)
 {
 	const char *args[] = { ctx->a->name, uid ? uid : "", gid ? gid : "", NULL };
+	const struct config *cf = ctx->f->cf;
+	struct strbuf home = STRBUF_INIT;
+	int r = read_user_by(ctx, h, user_script, args, u, NULL);
 
-	return read_user_by(ctx, h, user_script, args, u, NULL);
+	/*
+	 * The home lands where the new host's `home` says (prep.2 syncs it
+	 * there), and its passwd entry says the same, whatever the old one said.
+	 */
+	if (r == 0 && u->found && h == cf->from) {
+		strbuf_addf(&home, "%s/%s", cf->to->home, ctx->a->name);
+		u->home_new = strbuf_detach(&home);
+		u->home = u->home_new;
+	}
+	return r;
 }
 
 static void
@@ -375,84 +390,20 @@ account_verify(struct step_ctx *ctx)
 	return r;
 }
 
-/* connects to the new host's ssh port from where ferry runs */
-static int
-ssh_port_open(const char *addr)
-{
-	struct sockaddr_in sa;
-	struct timeval tv = { 5, 0 };
-	int fd, r;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(22);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
-		return 1;	/* not an IPv4 literal: ssh itself was the check */
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return 0;
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	r = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-	close(fd);
-	return r;
-}
-
-/*
- * As the user: create and remove a file in the home and in ~/www.  With a
- * firewall script, the first line letting ssh in (port 22 or ssh, alone or
- * in a list, iptables/nft/ufw words) that is not a comment and not a
- * DROP/REJECT/deny rule is named.
- */
-static const char access_script[] =
-	"sshd -T 2>/dev/null | grep -qi '^subsystem sftp' || { echo 'no sftp subsystem in sshd'; exit 1; }; "
-	"for d in \"$2\" \"$2/www\" \"$2/public_html\"; do [ -d \"$d\" ] || continue; "
-	"  f=\"$d/.ferry-access-test\"; "
-	"  runuser -u \"$1\" -- sh -c 'echo ferry > \"$1\" && rm \"$1\"' sh \"$f\" || { echo \"$1 cannot write in $d\"; exit 1; }; "
-	"done; "
-	"[ -z \"$3\" ] && exit 0; [ -r \"$3\" ] || { echo \"cannot read the firewall script $3\"; exit 1; }; "
-	"r=$(grep -Ein '(dports?|port)[ ={]+([0-9]+[,:] *)*(22|ssh)([^0-9a-z:]|$)|allow[ a-z]* (22|ssh|openssh)([^0-9a-z]|$)' \"$3\" | "
-	"  grep -Eiv '^[0-9]+:[[:space:]]*#|drop|reject|deny' | head -n 1); "
-	"[ -n \"$r\" ] || { echo \"no rule admitting ssh in $3\"; exit 1; }; echo \"$r\"";
-
-static int
-access_check(struct step_ctx *ctx)
-{
-	struct config *cf = ctx->f->cf;
-	struct strbuf home = STRBUF_INIT, out = STRBUF_INIT;
-	int r = 0;
-
-	if (!ssh_port_open(cf->to->address))
-		return step_error(ctx, "%s: the ssh port of %s does not answer", cf->to->name,
-		    cf->to->address);
-	strbuf_addf(&home, "%s/%s", cf->to->home, ctx->a->name);
-	{
-		const char *args[] = { ctx->a->name, home.buf, cf->to->firewall ? cf->to->firewall : "",
-			NULL };
-
-		if (host_sh(ctx, cf->to, access_script, args, &out) != 0)
-			r = step_error(ctx, "%s: %s", cf->to->name, out.buf);
-		else {
-			strbuf_reset(&ctx->detail);
-			strbuf_addstr(&ctx->detail, "ssh port open, sftp configured, home writable");
-			if (out.len)
-				strbuf_addf(&ctx->detail, ", firewall rule %s", out.buf);
-		}
-	}
-	strbuf_release(&home);
-	strbuf_release(&out);
-	return r;
-}
-
-/* prep.6 changes nothing: its probe is its check */
+/* prep.6's probe is its check; in a dry run it shows a firewall adjustment */
 static int
 access_probe(struct step_ctx *ctx)
 {
+	if (ctx->dry_run && firewall_adjust(ctx) < 0)
+		return PROBE_ERROR;
 	return PROBE_TODO;
 }
 
+/* the one change prep.6 may make: the firewall script, when ssh is measurably blocked */
 static int
 access_apply(struct step_ctx *ctx)
 {
-	return 0;
+	return firewall_adjust(ctx);
 }
 
 /* userdel's 12: the home was not there to remove */
@@ -483,7 +434,7 @@ account_undo(struct step_ctx *ctx)
 
 static const struct step_ops account_steps[] = {
 	{ "prep.1", account_probe, account_apply, account_verify, account_undo },
-	{ "prep.6", access_probe, access_apply, access_check, NULL },
+	{ "prep.6", access_probe, access_apply, access_check, firewall_undo },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

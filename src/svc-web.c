@@ -19,14 +19,14 @@
 #include "vhost.h"
 #include "web-watch.h"
 #include "web.h"
+#include "web-apache.h"
+#include "web-priv.h"
 
-struct vfile {
-	struct file_edit e;
-	struct vhost_file vf;
-	int loaded;
-};
+/* what ferry's own steps need of Apache, enabled by the step that needs it */
+static const char *const proxy_mods[] = { "proxy", "proxy_http", NULL };
 
-static int
+
+int
 vfile_load(struct step_ctx *ctx, const struct host *h, const char *path, struct vfile *v)
 {
 	memset(v, 0, sizeof *v);
@@ -40,7 +40,7 @@ vfile_load(struct step_ctx *ctx, const struct host *h, const char *path, struct 
 	return 0;
 }
 
-static void
+void
 vfile_release(struct vfile *v)
 {
 	if (!v->loaded)
@@ -51,7 +51,7 @@ vfile_release(struct vfile *v)
 }
 
 /* swap in, apache-check, put back on failure; then apache-reload */
-static int
+int
 apache_commit(struct step_ctx *ctx, const struct host *h, struct vfile *v, const char *text)
 {
 	struct expand ex = { ctx->a->name, NULL, NULL, NULL };
@@ -73,7 +73,7 @@ apache_commit(struct step_ctx *ctx, const struct host *h, struct vfile *v, const
 }
 
 /* the reload a killed run owed h (its file is right already) */
-static int
+int
 apache_reload_owed(struct step_ctx *ctx, const struct host *h)
 {
 	struct expand ex = { ctx->a->name, NULL, NULL, NULL };
@@ -101,14 +101,19 @@ static int
 old_blocks(struct step_ctx *ctx, struct strbuf *out, size_t *count)
 {
 	const struct host *old = ctx->f->cf->from;
+	struct strlist files = STRLIST_INIT;
 	size_t f, i, n, *idx;
 
 	*count = 0;
-	for (f = 0; f < old->apache_vhosts.n; f++) {
+	if (apache_account_files(ctx, old, &ctx->a->web, &files) < 0)
+		return -1;
+	for (f = 0; f < files.n; f++) {
 		struct vfile v;
 
-		if (vfile_load(ctx, old, old->apache_vhosts.v[f], &v) < 0)
+		if (vfile_load(ctx, old, files.v[f], &v) < 0) {
+			strlist_clear(&files);
 			return -1;
+		}
 		idx = xcalloc(v.vf.nblocks + 1, sizeof *idx);
 		n = vhost_find(&v.vf, &ctx->a->web, idx);
 		for (i = 0; i < n; i++) {
@@ -120,6 +125,7 @@ old_blocks(struct step_ctx *ctx, struct strbuf *out, size_t *count)
 		free(idx);
 		vfile_release(&v);
 	}
+	strlist_clear(&files);
 	return 0;
 }
 
@@ -167,20 +173,29 @@ out:
 	return r;
 }
 
+/* ~user is served on the new host when the account has ~user pages there */
+static int
+wants_userdir(struct step_ctx *ctx)
+{
+	return ctx->a->userdir && ctx->f->cf->userdir_redirect != NULL;
+}
+
 static int
 vhosts_probe(struct step_ctx *ctx)
 {
 	struct vfile v;
 	struct strbuf text = STRBUF_INIT;
-	int r;
+	int r, mods = 0;
 
-	if (planned_new_vhosts(ctx, &v, &text) < 0) {
+	if ((wants_userdir(ctx) &&
+	    (mods = apache_need_modules(ctx, ctx->f->cf->to, userdir_mods, 0)) < 0) ||
+	    planned_new_vhosts(ctx, &v, &text) < 0) {
 		vfile_release(&v);
 		strbuf_release(&text);
 		return PROBE_ERROR;
 	}
-	r = strcmp(text.buf, v.e.old.buf) == 0 ? PROBE_DONE : PROBE_TODO;
-	if (r == PROBE_TODO)
+	r = strcmp(text.buf, v.e.old.buf) == 0 && mods == 0 ? PROBE_DONE : PROBE_TODO;
+	if (strcmp(text.buf, v.e.old.buf) != 0)
 		edit_diff(ctx, &v.e, text.buf);
 	else if (edit_reload_owed(ctx, ctx->f->cf->to, "apache"))
 		r = PROBE_TODO;
@@ -196,6 +211,8 @@ vhosts_apply(struct step_ctx *ctx)
 	struct strbuf text = STRBUF_INIT;
 	int r = -1;
 
+	if (wants_userdir(ctx) && apache_need_modules(ctx, ctx->f->cf->to, userdir_mods, 1) < 0)
+		return -1;
 	if (planned_new_vhosts(ctx, &v, &text) == 0)
 		r = apache_commit(ctx, ctx->f->cf->to, &v, text.buf);
 	vfile_release(&v);
@@ -273,6 +290,8 @@ vhosts_undo(struct step_ctx *ctx)
 	if (vfile_load(ctx, ctx->f->cf->to, new_vhost_file(ctx), &v) == 0 &&
 	    vhost_marked_remove(&v.vf, ctx->a->name, &text) >= 0)
 		r = strcmp(text.buf, v.e.old.buf) == 0 ? 0 : apache_commit(ctx, ctx->f->cf->to, &v, text.buf);
+	if (r == 0)
+		r = apache_undo_modules(ctx, ctx->f->cf->to, userdir_mods);
 	vfile_release(&v);
 	strbuf_release(&text);
 	return r;
@@ -440,16 +459,18 @@ static int
 proxy_each_file(struct step_ctx *ctx, int apply, int *pending)
 {
 	const struct host *old = ctx->f->cf->from;
+	struct strlist files = STRLIST_INIT;
 	size_t f;
-	int r = 0;
+	int r;
 
 	*pending = 0;
-	for (f = 0; f < old->apache_vhosts.n && r == 0; f++) {
+	r = apache_account_files(ctx, old, &ctx->a->web, &files);
+	for (f = 0; f < files.n && r == 0; f++) {
 		struct vfile v;
 		struct strbuf text = STRBUF_INIT;
 
-		if (vfile_load(ctx, old, old->apache_vhosts.v[f], &v) < 0)
-			return -1;
+		if ((r = vfile_load(ctx, old, files.v[f], &v)) < 0)
+			break;
 		if (proxy_text(ctx, &v, &text) < 0)
 			r = step_error(ctx, "%s: cannot build the proxy blocks", old->name);
 		else if (strcmp(text.buf, v.e.old.buf) != 0) {
@@ -460,16 +481,20 @@ proxy_each_file(struct step_ctx *ctx, int apply, int *pending)
 		vfile_release(&v);
 		strbuf_release(&text);
 	}
+	strlist_clear(&files);
 	return r;
 }
 
 static int
 proxy_probe(struct step_ctx *ctx)
 {
-	int pending;
+	int pending, mods;
 
-	if (proxy_each_file(ctx, 0, &pending) < 0)
+	/* the modules first: ProxyPass does not pass apache-check without them */
+	if ((mods = apache_need_modules(ctx, ctx->f->cf->from, proxy_mods, 0)) < 0 ||
+	    proxy_each_file(ctx, 0, &pending) < 0)
 		return PROBE_ERROR;
+	pending += mods;
 	return pending || edit_reload_owed(ctx, ctx->f->cf->from, "apache") ? PROBE_TODO :
 	    PROBE_DONE;
 }
@@ -486,7 +511,8 @@ proxy_apply(struct step_ctx *ctx)
 	for (i = 0; i < ctx->a->web.n; i++)
 		for (k = 0; k < ctx->a->web_check.n; k++)
 			remember_reference(ctx, ctx->a->web.v[i], ctx->a->web_check.v[k]);
-	if (proxy_each_file(ctx, 1, &pending) < 0 || apache_reload_owed(ctx, ctx->f->cf->from) < 0)
+	if (apache_need_modules(ctx, ctx->f->cf->from, proxy_mods, 1) < 0 ||
+	    proxy_each_file(ctx, 1, &pending) < 0 || apache_reload_owed(ctx, ctx->f->cf->from) < 0)
 		return -1;
 	strbuf_addf(&ctx->detail, "%s proxies %zu names to %s", ctx->f->cf->from->name,
 	    ctx->a->web.n, ctx->f->cf->to->address);
@@ -520,15 +546,19 @@ proxy_undo(struct step_ctx *ctx)
 {
 	const struct host *old = ctx->f->cf->from;
 	struct expand ex = { ctx->a->name, NULL, NULL, NULL };
+	struct strlist files = STRLIST_INIT;
 	struct strbuf out = STRBUF_INIT;
 	size_t f;
-	int r = 0;
+	int r;
 
-	for (f = 0; f < old->apache_vhosts.n && r == 0; f++)
-		r = edit_restore(ctx, old, old->apache_vhosts.v[f], EDIT_CHECK_LIVE,
-		    &old->apache_check, &ex);
+	r = apache_account_files(ctx, old, &ctx->a->web, &files);
+	for (f = 0; f < files.n && r == 0; f++)
+		r = edit_restore(ctx, old, files.v[f], EDIT_CHECK_LIVE, &old->apache_check, &ex);
 	if (r == 0 && host_command(ctx, old, &old->apache_reload, &ex, &out) != 0)
 		r = step_error(ctx, "%s: apache-reload failed: %s", old->name, out.buf);
+	if (r == 0)
+		r = apache_undo_modules(ctx, old, proxy_mods);
+	strlist_clear(&files);
 	strbuf_release(&out);
 	return r;
 }
@@ -604,115 +634,6 @@ served_verify(struct step_ctx *ctx)
 	return 0;
 }
 
-/* ---- phase2.6: ~user on the old host redirects ---- */
-
-static int
-userdir_file(struct step_ctx *ctx, struct vfile *v, long *block)
-{
-	const struct host *old = ctx->f->cf->from;
-	size_t f;
-
-	for (f = 0; f < old->apache_vhosts.n; f++) {
-		if (vfile_load(ctx, old, old->apache_vhosts.v[f], v) < 0)
-			return -1;
-		if ((*block = vhost_find_one(&v->vf, ctx->f->cf->userdir_domain)) >= 0)
-			return 0;
-		vfile_release(v);
-	}
-	return step_error(ctx, "%s: no VirtualHost serves %s", old->name, ctx->f->cf->userdir_domain);
-}
-
-static void
-redirect_target(struct step_ctx *ctx, struct strbuf *out)
-{
-	struct expand ex = { ctx->a->name, NULL, NULL, NULL };
-
-	expand_template(out, ctx->f->cf->userdir_redirect, &ex);
-	while (out->len && out->buf[out->len - 1] == '/')
-		strbuf_setlen(out, out->len - 1);
-}
-
-static int
-redirect_step(struct step_ctx *ctx, int apply, int undo)
-{
-	struct vfile v;
-	struct strbuf target = STRBUF_INIT, text = STRBUF_INIT;
-	long b = -1;
-	int r;
-
-	if (ctx->f->cf->userdir_domain == NULL || ctx->f->cf->userdir_redirect == NULL) {
-		ctx->skip_reason = "userdir-domain and userdir-redirect are not set";
-		return PROBE_SKIP;
-	}
-	if (userdir_file(ctx, &v, &b) < 0)
-		return PROBE_ERROR;
-	redirect_target(ctx, &target);
-	if (undo)
-		r = vhost_userdir_unredirect(&v.vf, (size_t)b, ctx->a->name, &text);
-	else
-		r = vhost_userdir_redirect(&v.vf, (size_t)b, ctx->a->name, target.buf, &text);
-	if (r < 0)
-		r = PROBE_ERROR;
-	else if (r == 0 && apply)
-		r = apache_reload_owed(ctx, ctx->f->cf->from) < 0 ? PROBE_ERROR : PROBE_DONE;
-	else if (r == 0)
-		r = edit_reload_owed(ctx, ctx->f->cf->from, "apache") ? PROBE_TODO : PROBE_DONE;
-	else if (apply || ctx->dry_run)
-		r = apache_commit(ctx, ctx->f->cf->from, &v, text.buf) < 0 ? PROBE_ERROR : PROBE_TODO;
-	else
-		r = PROBE_TODO;
-	vfile_release(&v);
-	strbuf_release(&target);
-	strbuf_release(&text);
-	return r;
-}
-
-static int
-redirect_probe(struct step_ctx *ctx)
-{
-	if (!ctx->a->userdir) {
-		ctx->skip_reason = "no ~user pages (userdir = no)";
-		return PROBE_SKIP;
-	}
-	return redirect_step(ctx, 0, 0);
-}
-
-static int
-redirect_apply(struct step_ctx *ctx)
-{
-	return redirect_step(ctx, 1, 0) == PROBE_ERROR ? -1 : 0;
-}
-
-static int
-redirect_undo(struct step_ctx *ctx)
-{
-	return redirect_step(ctx, 1, 1) == PROBE_ERROR ? -1 : 0;
-}
-
-/* /~USER/x on the old host answers 301 to userdir-redirect/x */
-static int
-redirect_verify(struct step_ctx *ctx)
-{
-	struct http_response h;
-	struct strbuf path = STRBUF_INIT, want = STRBUF_INIT;
-	int r = 0;
-
-	strbuf_addf(&path, "/~%s/ferry-check.html", ctx->a->name);
-	redirect_target(ctx, &want);
-	strbuf_addstr(&want, "/ferry-check.html");
-	if (http_fetch(ctx->f->cf->userdir_domain, ctx->f->cf->from->address, 80, path.buf, &h,
-	    NULL) < 0 || h.status != 301 || h.location == NULL || strcmp(h.location, want.buf) != 0)
-		r = step_error(ctx, "http://%s%s on %s: want 301 to %s, got %ld %s",
-		    ctx->f->cf->userdir_domain, path.buf, ctx->f->cf->from->name, want.buf, h.status,
-		    h.location ? h.location : "");
-	else
-		strbuf_addf(&ctx->detail, "/~%s redirects to %s", ctx->a->name, want.buf);
-	http_response_release(&h);
-	strbuf_release(&path);
-	strbuf_release(&want);
-	return r;
-}
-
 /* ---- done.tidy's web part, and what svc-files needs ---- */
 
 static int
@@ -744,17 +665,21 @@ int
 web_docroots_outside_home(struct step_ctx *ctx, struct strlist *out)
 {
 	const struct host *old = ctx->f->cf->from;
+	struct strlist files = STRLIST_INIT;
 	struct strbuf home = STRBUF_INIT;
 	size_t f, i, n, *idx;
 
 	if (!(ctx->a->services & SVC_WEB))
 		return 0;
+	if (apache_account_files(ctx, old, &ctx->a->web, &files) < 0)
+		return -1;
 	strbuf_addf(&home, "%s/%s/", old->home, ctx->a->name);
-	for (f = 0; f < old->apache_vhosts.n; f++) {
+	for (f = 0; f < files.n; f++) {
 		struct vfile v;
 
-		if (vfile_load(ctx, old, old->apache_vhosts.v[f], &v) < 0) {
+		if (vfile_load(ctx, old, files.v[f], &v) < 0) {
 			strbuf_release(&home);
+			strlist_clear(&files);
 			return -1;
 		}
 		idx = xcalloc(v.vf.nblocks + 1, sizeof *idx);
@@ -770,6 +695,7 @@ web_docroots_outside_home(struct step_ctx *ctx, struct strlist *out)
 		vfile_release(&v);
 	}
 	strbuf_release(&home);
+	strlist_clear(&files);
 	return 0;
 }
 

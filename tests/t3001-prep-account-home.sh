@@ -127,7 +127,7 @@ test_expect_success 'prep.2: a second rsync --dry-run from charon lists nothing'
 
 test_expect_success 'prep.6 passes; the users log in over ssh from the client' '
 	ferry_client run --step prep.6 alice dave >out 2>err &&
-	test_grep "alice: prep.6: done: ssh port open, sftp configured, home writable" out &&
+	test_grep "alice: prep.6: done: alice logged in by ssh and sftp at 192.0.2.20 port 22 and wrote files" out &&
 	test "$(lab client $SSH alice@192.0.2.20 whoami)" = alice &&
 	test "$(lab client $SSH dave@192.0.2.20 pwd)" = /home/dave &&
 	lab neko-base sh -c "! ls -A /home/alice /home/alice/www | grep -q ferry-access-test"

@@ -105,9 +105,12 @@ cmd_exec() {
 
 # --- install ------------------------------------------------------------------
 
+# t3004 runs a real packet filter script in a host
+PACKAGES_EXTRA="iptables"
+
 cmd_install() {
 	local p missing=""
-	for p in $PACKAGES; do
+	for p in $PACKAGES $PACKAGES_EXTRA; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
 			missing="$missing $p"
 	done
