@@ -20,8 +20,8 @@ DEPS_LAB = openssh-server openssh-client rsync apache2 sendmail m4 swaks bind9 b
 	sqlite3 inotify-tools cron iptables
 # fuzzing (libFuzzer from Debian's clang) and the tests that watch processes
 DEPS_FUZZ = clang libclang-rt-14-dev strace sqlite3
-# the report's test renders its page in headless Chromium; make bench times with time(1)
-DEPS_TEST = chromium time
+# the report's test renders its page in headless Chromium; make bench times with time(1); t8010 rebuilds an expected file with patch(1)
+DEPS_TEST = chromium time patch
 
 all: ferry
 

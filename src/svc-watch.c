@@ -152,6 +152,8 @@ watch_logs(struct ferry *f, struct account **accts, size_t n, int seconds,
 
 	if (log_sizes(f, old, old_sz) < 0 || log_sizes(f, new, new_sz) < 0)
 		return -1;
+	/* from here on a log line counts: said for whoever drives the hosts (tests) */
+	verbose("watch: the ends of the logs noted on %s and %s", old->name, new->name);
 	if (seconds > 0)
 		sleep((unsigned)seconds);
 	for (i = 0; i < N_LOGS; i++) {

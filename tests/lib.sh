@@ -101,6 +101,8 @@ $test_cleanup_"
 }
 
 test_done() {
+	# a story that ran no test asserted nothing: a failure, never a skip
+	[ "$test_count" = 0 ] && { echo "not ok 1 - $TEST_NAME ran no test"; test_failure=1; }
 	echo "# passed $test_success failed $test_failure"
 	if [ "$test_failure" = 0 ]; then
 		cd "$TEST_DIR" || exit 1

@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/run.sh [tNNNN-name.sh...] -- run the test scripts (by default every
 # tests/t[0-9]*.sh of the lab's world, in order) and end with one line
-# "N passed, N failed".
+# "N passed, N failed", N counting test_expect_success blocks; a script that
+# dies, runs none or exits non-zero without a failed one counts as one more failure.
 # The lab is brought up when `lab.sh status` says it is not; it is left up.
 cd "$(dirname "$0")" || exit 2
 TESTS=$(pwd)
@@ -37,12 +38,16 @@ for t in "${scripts[@]}"; do
 		set -- $line
 		passed=$((passed + $3))
 		failed=$((failed + $5))
-		if [ "$rc" != 0 ] && [ "$5" = 0 ]; then failed=$((failed + 1)); broken="$broken $t"; fi
+		# a script that exited non-zero without a failed test, or ran no
+		# test at all (an early exit is a skip, and make check has none)
+		if { [ "$rc" != 0 ] || [ "$3" = 0 ]; } && [ "$5" = 0 ]; then
+			failed=$((failed + 1)); broken="$broken $t"
+		fi
 	else
 		failed=$((failed + 1))
 		broken="$broken $t"
 	fi
 done
-[ -n "$broken" ] && echo "# scripts that died or exited non-zero without a failed test:$broken"
+[ -n "$broken" ] && echo "# scripts that died, ran no test, or exited non-zero without a failed test:$broken"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

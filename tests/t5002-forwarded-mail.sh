@@ -15,6 +15,20 @@ owners_copy() {
 			{ h = h $0 "\n" } END { if (hit) printf "%s", h }'
 }
 
+# ns3_took TAG RELAY : ns3's sendmail logged the message of Message-Id TAG once,
+# received from RELAY, and delivered it to the owners spool (mailer local)
+# under the queue id its Received header in that spool names
+ns3_took() {
+	lab ns3 cat /var/log/mail.log >ns3.log &&
+	grep -F "msgid=<$1@" ns3.log >took &&
+	test "$(wc -l <took)" = 1 &&
+	qid=$(sed -n "s/^.* sm-mta\[[0-9]*\]: \([0-9A-Za-z]*\): from=.*, relay=$2 \[.*/\1/p" took) &&
+	test -n "$qid" &&
+	grep -q "$qid: to=<carol@owners.test>, .*mailer=local, .*stat=Sent" ns3.log &&
+	owners_copy "$1" >hdr &&
+	test_grep "^	by ns3.nekodojo.test (.*) with ESMTP id $qid$" hdr
+}
+
 test_expect_success 'the seed world, fresh (lab reset): charon forwards carol mail' '
 	"$LAB_SH" reset >reset.log 2>&1 &&
 	send_mail 192.0.2.10 carol@carol.test $TAG-before >swaks.out 2>&1 &&
@@ -40,14 +54,13 @@ test_expect_success 'every nameserver names neko-base as the MX of carol.test' '
 test_expect_success 'sent to charon: forwarded to the owners spool on ns3' '
 	send_mail 192.0.2.10 carol@carol.test $TAG-old >swaks.out 2>&1 &&
 	wait_in_spool ns3 owners $TAG-old &&
-	owners_copy $TAG-old >hdr &&
-	test_grep "by ns3.nekodojo.test" hdr
+	ns3_took $TAG-old charon.nekodojo.test
 '
 
 test_expect_success 'sent to neko-base: forwarded by neko-base itself' '
 	send_mail 192.0.2.20 carol@carol.test $TAG-new >swaks.out 2>&1 &&
 	wait_in_spool ns3 owners $TAG-new &&
-	owners_copy $TAG-new >hdr &&
+	ns3_took $TAG-new neko-base.nekodojo.test &&
 	test_grep "^Received: from neko-base.nekodojo.test" hdr &&
 	! grep -q "by charon" hdr
 '
@@ -56,7 +69,8 @@ test_expect_success 'through the MX the client resolves: forwarded too' '
 	mx=$(lab client dig +short carol.test MX | cut -d" " -f2) &&
 	test "$mx" = neko-base.nekodojo.test. &&
 	send_mail "${mx%.}" carol@carol.test $TAG-mx >swaks.out 2>&1 &&
-	wait_in_spool ns3 owners $TAG-mx
+	wait_in_spool ns3 owners $TAG-mx &&
+	ns3_took $TAG-mx neko-base.nekodojo.test
 '
 
 test_expect_success 'no copy left in a carol spool, no DSN, queues empty' '

@@ -41,6 +41,29 @@ assert not left, left
 "
 '
 
+# measured twice: by ferry's journal, and by named on the primary (its log
+# says when it loaded prep.ttl's zone and then phase1.5's; same clock)
+test_expect_success 'phase1.5 changed the zone at least the old 20 s TTL after prep.ttl' '
+	lab client sqlite3 /root/lab/ferry.db "SELECT step, finished FROM steps WHERE account = '\''bob'\''
+		AND step IN ('\''prep.ttl'\'', '\''phase1.5'\''); SELECT key, value FROM kv WHERE account = '\''bob'\''
+		AND key IN ('\''ttl.max_old'\'', '\''gate.phase1.5'\'')" >journal.out &&
+	lab charon grep "named.*: zone bob.test/IN: loaded serial" /var/log/syslog >loads &&
+	python3 -c "
+import datetime
+j = dict(l.strip().split(\"|\") for l in open(\"journal.out\"))
+assert j[\"ttl.max_old\"] == \"20\", j
+ttl, moved = float(j[\"prep.ttl\"]), float(j[\"phase1.5\"])
+assert moved - ttl >= 20, (\"journal: phase1.5 done %.1f s after prep.ttl\" % (moved - ttl))
+assert float(j[\"gate.phase1.5\"]) >= ttl + 20 - 1, j
+t = [(int(l.split()[-1]), datetime.datetime.fromisoformat(l.split()[0]).timestamp()) for l in open(\"loads\")]
+t = t[max(i for i, x in enumerate(t) if x[0] == 2099123109) + 1:]
+assert len(t) == 2 and t[0][0] < t[1][0], t
+assert t[0][1] <= ttl + 1, (\"prep.ttl zone loaded at %.1f, step done at %.1f\" % (t[0][1], ttl))
+print(\"named loaded serial %d %.1f s after %d\" % (t[1][0], t[1][1] - t[0][1], t[0][0]))
+assert t[1][1] - t[0][1] >= 20, t
+"
+'
+
 test_expect_success 'the game'\''s name points at the new host on every nameserver' '
 	for ns in 192.0.2.10 192.0.2.20 192.0.2.30; do
 		test "$(dig_at $ns mush.bob.test A)" = 192.0.2.20 || return 1

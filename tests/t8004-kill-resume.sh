@@ -22,7 +22,8 @@ test_expect_success 'the (step, point) pairs, from plan --json and the dry run' 
 	ferry_client plan --json dave >plan.json &&
 	ferry_client run --dry-run --yes dave >dry.out 2>&1 &&
 	grep -o "\"id\": \"[^\"]*\"" plan.json | cut -d\" -f4 >steps &&
-	test "$(wc -l <steps)" -ge 25 &&
+	grep -v "^#" "$TEST_DIR/unit/data/contract-steps.txt" | cut -d" " -f1 >expect &&
+	test_cmp expect steps &&
 	awk "/^dave: [a-z0-9.]*: (skipped|done already)/ { print \$2 }" dry.out | tr -d : >inert &&
 	awk "/^dave: [a-z0-9.]*: would / { s = \$2 } /^--- / && s { print s; s = \"\" }" dry.out |
 		tr -d : >edits &&
@@ -33,10 +34,13 @@ test_expect_success 'the (step, point) pairs, from plan --json and the dry run' 
 		echo "$s:after-apply"
 		echo "$s:after-verify"
 	done <steps >pairs.all &&
-	if [ "${FERRY_PAIRS:-quick}" = full ]; then cp pairs.all pairs; else
-		grep -E "^(prep.3:mid-edit|prep.4:after-apply|prep.7:after-apply|phase1.1:after-verify|phase1.3:before-apply|phase1.4:after-apply|phase1.5:mid-edit|phase1.7:after-apply|phase1.8:mid-edit|phase1.10:after-apply|phase2.proxy:mid-edit|phase2.1:after-apply|phase2.4:after-apply|done.tidy:before-apply)$" pairs.all >pairs; fi &&
-	echo "# $(wc -l <pairs) of $(wc -l <pairs.all) pairs: $(tr "\n" " " <pairs)" >&3 &&
-	test_grep "^phase1.8:mid-edit$" pairs && test_grep "^phase1.7:after-apply$" pairs
+	printf "%s\n" prep.3:mid-edit prep.4:after-apply prep.7:after-apply phase1.1:after-verify \
+		phase1.3:before-apply phase1.4:after-apply phase1.5:mid-edit phase1.7:after-apply \
+		phase1.8:mid-edit phase1.10:after-apply phase2.proxy:mid-edit phase2.1:after-apply \
+		phase2.4:after-apply done.tidy:before-apply >quick &&
+	grep -x -F -f quick pairs.all >pairs && test_cmp quick pairs &&
+	if [ "${FERRY_PAIRS:-quick}" = full ]; then cp pairs.all pairs; fi &&
+	echo "# $(wc -l <pairs) of $(wc -l <pairs.all) pairs: $(tr "\n" " " <pairs)" >&3
 ' 3>&1
 
 test_expect_success 'ferry dies at every pair in turn and resumes from the journal' '
@@ -54,7 +58,8 @@ test_expect_success 'ferry dies at every pair in turn and resumes from the journ
 		if [ $rc != 137 ] && [ $rc != 0 ]; then cat run.out; break; fi
 	done <pairs &&
 	echo "# $(wc -l <reached) kill points reached; $(awk "{ s += \$(NF - 1) } END { print s }" times) s of runs" >&3 &&
-	test ! -s missed || { echo "never reached:"; cat missed; false; }
+	test ! -s missed || { echo "never reached:"; cat missed; false; } &&
+	test_cmp pairs reached
 ' 3>&1
 
 test_expect_success 'a last run finishes the migration with exit 0' '

@@ -39,6 +39,17 @@ test_expect_success 'seed world; an account of random name and size on the old h
 	test "$(grep -c "^d[0-9]/sub [0-9]/f[0-9]* f " before)" -eq "$NFILES"
 '
 
+# a page of alice's written only on the old host, fetched from it before the move
+MARK="t8011 seed $seed mark $RANDOM$RANDOM"
+test_expect_success 'alice'\''s pages as the old host serves them; the new host has none' '
+	lab charon runuser -u alice -- sh -c "echo \"\$1\" >~/public_html/t8011.html" sh "$MARK" &&
+	fetch_pinned 192.0.2.10 www.alice.test /t8011.html >old-mark &&
+	echo "$MARK" >expect && test_cmp expect old-mark &&
+	fetch_pinned 192.0.2.10 www.alice.test / >old-index &&
+	test -s old-index &&
+	! fetch_pinned 192.0.2.20 www.alice.test /t8011.html >new-before 2>&1
+'
+
 test_expect_success 'the config names its hosts its own way; the journal path is relative' '
 	lab client mkdir -p "$DIR/state" &&
 	lab client sh -c "sed -e \"s/^\\[host charon\\]/[host $OLD]/; s/^\\[host neko-base\\]/[host $NEW]/\" \
@@ -79,8 +90,10 @@ test_expect_success 'alice'\''s site answers from the new host on every nameserv
 	for ns in 192.0.2.10 192.0.2.20 192.0.2.30; do
 		test "$(dig_at $ns www.alice.test A)" = 192.0.2.20 || return 1
 	done &&
-	fetch_pinned 192.0.2.20 www.alice.test / >page &&
-	test -s page
+	fetch_pinned 192.0.2.20 www.alice.test /t8011.html >new-mark &&
+	test_cmp old-mark new-mark &&
+	fetch_pinned 192.0.2.20 www.alice.test / >new-index &&
+	test_cmp old-index new-index
 '
 
 lab client rm -rf "$DIR"

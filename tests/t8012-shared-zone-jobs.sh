@@ -20,9 +20,11 @@ NS="192.0.2.10 192.0.2.20 192.0.2.30"
 serial() { dig_at "$1" $ZONE SOA | awk '{ print $3 }'; }
 reloads() { lab charon sh -c 'grep -c "received control channel command .reload $1." /var/log/syslog || true' sh $ZONE; }
 journal() { lab client sqlite3 "$DB" "$1"; }
-# every account's test name served by every nameserver (they may lag a little)
+# every account's test name served by every nameserver (they may lag a little);
+# an empty list is a failure, never "all of none"
 all_served() {
 	local u ns
+	[ $# -gt 0 ] || { echo "all_served: no account named" >&2; return 1; }
 	for u in "$@"; do
 		for ns in $NS; do
 			retry_until 20 test "$(dig_at $ns test-$u.$ZONE A)" = 192.0.2.20 || return 1
