@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "downtime.h"
 #include "edit.h"
 #include "mail.h"
 #include "mbox.h"
+#include "mta.h"
 #include "probe.h"
 #include "virtuser.h"
 
@@ -157,22 +159,6 @@ mode_apply(struct step_ctx *ctx)
 
 /* ---- phase1.8: virtusertable, new host first ---- */
 
-/* makemap/postmap on the candidate file: the MTA's own map builder checks it */
-static void
-map_check(const struct host *h, struct strlist *check)
-{
-	strlist_push(check, "sh");
-	strlist_push(check, "-c");
-	if (h->mta == MTA_POSTFIX)
-		strlist_push(check, "t=$(mktemp -d) && cp \"$1\" \"$t/map\" && postmap \"$t/map\"; "
-		    "r=$?; rm -rf \"$t\"; exit $r");
-	else
-		strlist_push(check, "t=$(mktemp -d) && makemap hash \"$t/map\" < \"$1\"; "
-		    "r=$?; rm -rf \"$t\"; exit $r");
-	strlist_push(check, "sh");
-	strlist_push(check, "%f");
-}
-
 /* the planned texts of both maps on h; changed says whether any differs */
 static int
 plan_new_host(struct step_ctx *ctx, struct maps *old, struct maps *new,
@@ -236,13 +222,19 @@ commit_maps(struct step_ctx *ctx, const struct host *h, struct maps *m, const ch
 			edit_diff(ctx, &m->dom, dom);
 		return 0;
 	}
-	map_check(h, &check);
+	mta_check_argv(h, &check);
 	if (edit_owe_reload(ctx, h, "mta", 1) < 0)
 		r = -1;
 	if (r == 0 && dom && strcmp(dom, m->dom.old.buf) != 0)
 		r = edit_commit(ctx, &m->dom, dom, EDIT_CHECK_NONE, NULL, &ex);
 	if (r == 0 && strcmp(vt, m->vt.old.buf) != 0)
 		r = edit_commit(ctx, &m->vt, vt, EDIT_CHECK_NEW, &check, &ex);
+	/* the live database from the live text, before the reload; the old text back if it fails */
+	if (r == 0 && mta_build(ctx, h) < 0) {
+		if (edit_restore(ctx, h, h->virtusertable, EDIT_CHECK_NEW, &check, &ex) == 0)
+			mta_build(ctx, h);
+		r = -1;
+	}
 	if (r == 0 && host_command(ctx, h, &h->mta_reload, &ex, &out) != 0)
 		r = step_error(ctx, "%s: mta-reload failed: %s", h->name, out.buf);
 	if (r == 0)
@@ -339,40 +331,60 @@ test_address(struct step_ctx *ctx, struct maps *m, struct strbuf *out)
 	free(idx);
 }
 
-/* sendmail -bv on each host names the mailer the switch planned */
+/* what an outsider sees: h's MTA takes mail for addr (RCPT TO answered 2xx) */
+static int
+rcpt_accepted(struct step_ctx *ctx, const struct host *h, const char *addr)
+{
+	struct strbuf reply = STRBUF_INIT;
+	int code = smtp_rcpt(h->address, 25, "ferry.invalid", ctx->f->cf->admin, addr, &reply);
+
+	if (code < 200 || code > 299)
+		step_error(ctx, "%s: RCPT TO:<%s> answered %d: %s", h->name, addr, code, reply.buf);
+	strbuf_release(&reply);
+	return code >= 200 && code <= 299 ? 0 : -1;
+}
+
+/*
+ * Both MTAs take mail for the test address over SMTP, and the databases
+ * they built (makemap -u / postmap -q, not the text) agree with the
+ * switch: the new host delivers it here (local mode), the old one sends it
+ * to the new host.
+ */
 static int
 switch_verify(struct step_ctx *ctx)
 {
 	struct config *cf = ctx->f->cf;
 	struct maps m;
-	struct strbuf addr = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf addr = STRBUF_INIT, nv = STRBUF_INIT, ov = STRBUF_INIT;
 	enum mail_mode mode;
-	int r = 0;
+	int r = -1, fn, fo;
 
 	if (mail_mode(ctx, &mode) < 0 || maps_load(ctx, cf->to, &m) < 0)
 		return -1;
 	test_address(ctx, &m, &addr);
+	if (rcpt_accepted(ctx, cf->to, addr.buf) < 0 || rcpt_accepted(ctx, cf->from, addr.buf) < 0)
+		goto out;
+	if ((fn = mta_lookup(ctx, cf->to, addr.buf, &nv)) < 0 ||
+	    (fo = mta_lookup(ctx, cf->from, addr.buf, &ov)) < 0)
+		goto out;
+	if (mode == MAIL_LOCAL && (fn == 0 || virtuser_classify(nv.buf, &m.local) != VU_LOCAL)) {
+		step_error(ctx, "%s: %s's map gives %s \"%s\", not a local user", cf->to->name,
+		    mta_of(cf->to)->name, addr.buf, fn ? nv.buf : "(nothing)");
+		goto out;
+	}
+	if (mode == MAIL_LOCAL && (fo == 0 || strstr(ov.buf, cf->to->fqdn) == NULL)) {
+		step_error(ctx, "%s: %s's map gives %s \"%s\": it still delivers here", cf->from->name,
+		    mta_of(cf->from)->name, addr.buf, fo ? ov.buf : "(nothing)");
+		goto out;
+	}
+	strbuf_addf(&ctx->detail, "; RCPT %s 250 at both; %s maps it to %s, %s to %s", addr.buf,
+	    cf->to->name, fn ? nv.buf : "(none)", cf->from->name, fo ? ov.buf : "(none)");
+	r = 0;
+out:
 	maps_release(&m);
-	{
-		const char *argv[] = { "sendmail", "-bv", addr.buf, NULL };
-
-		if (remote_capture(ctx->f, cf->to, argv, &out, NULL) != 0 ||
-		    strstr(out.buf, "deliverable") == NULL ||
-		    (mode == MAIL_LOCAL && strstr(out.buf, "mailer local") == NULL))
-			r = step_error(ctx, "%s: sendmail -bv %s: %s", cf->to->name, addr.buf, out.buf);
-		strbuf_reset(&out);
-		if (r == 0 && (remote_capture(ctx->f, cf->from, argv, &out, NULL) != 0 ||
-		    strstr(out.buf, "deliverable") == NULL ||
-		    (mode == MAIL_LOCAL && strstr(out.buf, "mailer local") != NULL)))
-			r = step_error(ctx, "%s: sendmail -bv %s still delivers here: %s", cf->from->name,
-			    addr.buf, out.buf);
-	}
-	if (r == 0) {
-		strbuf_rtrim(&out);
-		strbuf_addf(&ctx->detail, "; %s: %s", cf->from->name, out.buf);
-	}
 	strbuf_release(&addr);
-	strbuf_release(&out);
+	strbuf_release(&nv);
+	strbuf_release(&ov);
 	return r;
 }
 
@@ -390,10 +402,12 @@ switch_undo(struct step_ctx *ctx)
 	for (i = 0; i < 2 && r == 0; i++) {
 		struct strlist check = STRLIST_INIT;
 
-		map_check(hosts[i], &check);
+		mta_check_argv(hosts[i], &check);
 		r = edit_restore(ctx, hosts[i], hosts[i]->virtusertable, EDIT_CHECK_NEW, &check, &ex);
 		if (r == 0)
 			r = edit_restore(ctx, hosts[i], hosts[i]->mta_domains, EDIT_CHECK_NONE, NULL, &ex);
+		if (r == 0)
+			r = mta_build(ctx, hosts[i]);
 		if (r == 0 && host_command(ctx, hosts[i], &hosts[i]->mta_reload, &ex, &out) != 0)
 			r = step_error(ctx, "%s: mta-reload failed: %s", hosts[i]->name, out.buf);
 		strlist_clear(&check);
@@ -547,29 +561,57 @@ spool_probe(struct step_ctx *ctx)
  * nothing more for the account (mail accepted before phase1.8 may still be
  * waiting there for the spool lock, and would land after a single pass).
  */
-static const char quiet_script[] =
-	"s=$1; shift; [ -s \"$s\" ] && exit 1; q=$(mailq 2>/dev/null) || exit 0; "
-	"for p in \"$@\"; do printf '%s\\n' \"$q\" | grep -qiF -- \"$p\" && exit 1; done; exit 0";
-
 #define LATE_MAIL_PASSES 40
+
+/* a queue listing names one of the account's addresses: login@... or ...@its domain,
+   with or without <> (sendmail's mailq brackets them, postfix's postqueue -p not) */
+static int
+queue_names(const char *q, const struct account *a)
+{
+	const char *p = q;
+	size_t ln = strlen(a->name), i;
+
+	while (*p) {
+		size_t n = strcspn(p, " \t\r\n");
+		const char *w = p;
+
+		if (n && *w == '<') {
+			w++;
+			n--;
+		}
+		if (n && w[n - 1] == '>')
+			n--;
+		if (n > ln && strncasecmp(w, a->name, ln) == 0 && w[ln] == '@')
+			return 1;
+		for (i = 0; i < a->domains.n; i++) {
+			size_t dn = strlen(a->domains.v[i]);
+
+			if (n > dn + 1 && w[n - dn - 1] == '@' &&
+			    strncasecmp(w + n - dn, a->domains.v[i], dn) == 0)
+				return 1;
+		}
+		p += strcspn(p, " \t\r\n");
+		p += strspn(p, " \t\r\n");
+	}
+	return 0;
+}
 
 static int
 old_side_quiet(struct step_ctx *ctx)
 {
-	struct strlist args = STRLIST_INIT;
-	struct strbuf spool = STRBUF_INIT;
-	size_t i;
-	int r;
+	const struct host *h = ctx->f->cf->from;
+	struct strbuf spool = STRBUF_INIT, q = STRBUF_INIT;
+	const char *args[] = { NULL, NULL };
+	int quiet;
 
-	spool_path(ctx->f->cf->from, ctx->a, &spool);
-	strlist_push(&args, spool.buf);
-	strlist_pushf(&args, "<%s@", ctx->a->name);
-	for (i = 0; i < ctx->a->domains.n; i++)
-		strlist_pushf(&args, "@%s>", ctx->a->domains.v[i]);
-	r = host_sh(ctx, ctx->f->cf->from, quiet_script, (const char *const *)args.v, NULL);
-	strlist_clear(&args);
+	spool_path(h, ctx->a, &spool);
+	args[0] = spool.buf;
+	/* a queue that cannot be listed holds nothing we could wait for */
+	quiet = host_sh(ctx, h, "[ ! -s \"$1\" ]", args, NULL) == 0 &&
+	    (host_sh(ctx, h, mta_of(h)->queue_script, NULL, &q) != 0 || !queue_names(q.buf, ctx->a));
 	strbuf_release(&spool);
-	return r == 0;
+	strbuf_release(&q);
+	return quiet;
 }
 
 static int
