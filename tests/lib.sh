@@ -214,6 +214,22 @@ wait_in_spool() {
 	return 1
 }
 
+# queue_empty HOST : HOST's MTA queue holds nothing (sendmail's mailq says
+# "Total requests: 0" or "... is empty", postfix's "Mail queue is empty");
+# the listing is left in mailq.HOST
+queue_empty() {
+	lab "$1" mailq >"mailq.$1" 2>&1
+	grep -q "Total requests: 0\|is empty" "mailq.$1" && ! grep -q "Total requests: [1-9]" "mailq.$1"
+}
+
+# no_bounce HOST : HOST's mail log shows no bounce or DSN and no unknown user
+# (sendmail: "DSN:", "User unknown"; postfix: "status=bounced", "sender
+# non-delivery notification"); the log is left in mail.log.HOST
+no_bounce() {
+	lab "$1" cat /var/log/mail.log >"mail.log.$1" &&
+	! grep -i "DSN:\|User unknown\|status=bounced\|non-delivery notification" "mail.log.$1"
+}
+
 # mush_talk ADDR PORT 'line'... : connect from the client, send each line,
 # print what the game answered during MUSH_WAIT seconds (default 3; a QUIT
 # among the lines ends it as soon as the game hangs up), telnet negotiation

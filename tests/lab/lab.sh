@@ -9,6 +9,9 @@
 #   lab.sh status             per host: up/down and its daemons; exit 0 only when up
 #   lab.sh exec HOST CMD...   run CMD inside HOST (stdin passed, exit status returned)
 #
+# LAB_MTA=postfix (default sendmail) gives charon and neko-base postfix
+# (tests/lab/mta-postfix.sh); a lab up with the other MTA is rebuilt by `up`.
+#
 # LAB_ID (default empty) keeps parallel labs apart: netns lab$LAB_ID-HOST,
 # state under /tmp/lab$LAB_ID.  Hosts: charon (old), neko-base (new), ns3, client.
 set -u
@@ -43,6 +46,8 @@ if ! declare -F __provision >/dev/null; then
 	. "$LABDIR/seed.sh"
 	# shellcheck source=tests/lab/provision.sh
 	. "$LABDIR/provision.sh"
+	# shellcheck source=tests/lab/mta-postfix.sh
+	. "$LABDIR/mta-postfix.sh"
 fi
 
 say() { echo "$LAB: $*"; }
@@ -87,8 +92,8 @@ hostenter() {
 # host_script HOST VERB ARGS... : run this script's internal VERB inside HOST.
 host_script() {
 	local h=$1; shift
-	hostenter "$h" LAB_ID="$LAB_ID" /bin/bash /dev/fd/3 "$@" \
-		3< <(cat "$LABDIR/seed.sh" "$LABDIR/provision.sh" "$SELF")
+	hostenter "$h" LAB_ID="$LAB_ID" LAB_MTA="$LAB_MTA" /bin/bash /dev/fd/3 "$@" \
+		3< <(cat "$LABDIR/seed.sh" "$LABDIR/provision.sh" "$LABDIR/mta-postfix.sh" "$SELF")
 }
 
 cmd_exec() {
@@ -104,6 +109,7 @@ cmd_exec() {
 
 cmd_install() {
 	local p missing=""
+	pf_fetch || die "cannot fetch postfix for LAB_MTA=postfix"
 	for p in $PACKAGES; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
 			missing="$missing $p"
@@ -225,6 +231,7 @@ __hostinit() {
 			$5 == r "/ns" || $5 == "/run/netns" { print $5 }' /proc/self/mountinfo | sort -ru); do
 		umount -l "$m" 2>/dev/null || true
 	done
+	pf_mount_usr "$h"
 	mount --bind -o ro /var/lib/dpkg "$L/var/lib/dpkg"
 	if [ "$h" = client ]; then
 		mount --bind "$project" /ferry
@@ -283,6 +290,7 @@ __hostinit() {
 lab_is_up() {
 	local h
 	[ -e "$ROOT/.up" ] || return 1
+	[ "$(cat "$ROOT/.mta" 2>/dev/null)" = "$LAB_MTA" ] || return 1
 	for h in $HOSTS; do
 		host_ok "$h" && hostenter "$h" true 2>/dev/null || return 1
 	done
@@ -307,6 +315,7 @@ cmd_up() {
 		lock_lab
 	fi
 	t0=$(now)
+	if [ "$LAB_MTA" = postfix ]; then pf_fetch || die "cannot fetch postfix"; fi
 	mkdir -p "$ROOT"
 	mountpoint -q "$ROOT" || mount -t tmpfs -o mode=755,size=4g "$LAB-state" "$ROOT" ||
 		die "cannot mount a tmpfs on $ROOT"
@@ -316,7 +325,7 @@ cmd_up() {
 	ssh-keygen -q -t ed25519 -N '' -C "tester@client.$DOMAIN" -f "$ROOT/keys/lab_ed25519" </dev/null
 	for h in $HOSTS; do
 		( seed_tree "$h" && write_hosts_files "$h" && write_ssh "$h" && write_bind "$h" &&
-		  if [ "$h" != client ]; then write_apache "$h" && write_sendmail "$h"; fi ) &
+		  if [ "$h" != client ]; then write_apache "$h" && write_sendmail "$h" && write_postfix "$h"; fi ) &
 		pids="$pids $!"
 	done
 	for h in $pids; do wait "$h" || rc=1; done
@@ -336,6 +345,7 @@ cmd_up() {
 	[ -z "$fail" ] || { up_failed "provisioning failed on:$fail"; return 1; }
 	say "daemons started ($(elapsed "$t0") s)"
 	host_script client __settle || { up_failed "DNS did not settle"; return 1; }
+	echo "$LAB_MTA" >"$ROOT/.mta"
 	: >"$ROOT/.up"
 	say "up in $(elapsed "$t0") s"
 }
@@ -417,7 +427,7 @@ cmd_status() {
 	local h up=0 down=0 line
 	for h in $HOSTS; do
 		if host_ok "$h" && hostenter "$h" true 2>/dev/null; then
-			line=$(hostenter "$h" sh -c 'for d in rsyslogd sshd named apache2 sendmail-mta netmux; do
+			line=$(hostenter "$h" sh -c 'for d in rsyslogd sshd named apache2 sendmail-mta master netmux; do
 				n=$(pgrep -c -x "$d" 2>/dev/null); [ "${n:-0}" -gt 0 ] && printf " %s" "$d"; done' 2>/dev/null)
 			echo "$h	up	$(addr_of "$h")	$line"
 			up=$((up + 1))

@@ -260,7 +260,7 @@ stage_seed() {
 write_client_files() {
 	local D=$ROOT/client/root/lab g
 	mkdir -p -m 700 "$D"
-	install -m 644 "$LABDIR/ferry.conf" "$D/ferry.conf"
+	pf_conf <"$LABDIR/ferry.conf" >"$D/ferry.conf" && chmod 644 "$D/ferry.conf"
 	for g in bob dave; do
 		printf 'connect wizard %s\n' "$MUX_PASSWORD" >"$D/$g.connect"
 		chmod 600 "$D/$g.connect"
