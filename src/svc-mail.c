@@ -1,11 +1,11 @@
 /*
  * svc-mail.c: phase1.6 to phase1.10 in the seed's order, with no message
- * lost or doubled.  The spool moves under the lock procmail honours
- * (dotlock SPOOL.lock, taken with lockfile -l so a killed ferry's lock is
- * stale after MAIL_LOCK_SECONDS): the old spool is emptied into a 0600
- * SPOOL.ferry-moved on the old host, whose messages are then appended to
- * the new spool, skipping any Message-ID already there, so a resumed run
- * appends nothing twice.  virtusertable switches new host first.
+ * lost or doubled.  phase1.6 decides whether the account's mail is local
+ * or forwarded; phase1.8 switches the address map (virtusertable or
+ * postfix's virtual, through the MTA layer of mta.c), new host first, and
+ * is verified by what a sending MTA sees (SMTP RCPT) and by lookups in the
+ * databases the MTAs built; phase1.9 sends tagged messages through both
+ * hosts.  The spool steps (phase1.7, phase1.10) are in mail-spool.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +16,11 @@
 #include "downtime.h"
 #include "edit.h"
 #include "mail.h"
-#include "mbox.h"
+#include "mail-spool.h"
 #include "mta.h"
 #include "probe.h"
 #include "virtuser.h"
 
-#define MAIL_LOCK_SECONDS 60
 /* procmail retries a held spool lock every 8 s (SLEEPTIME), not in turn: with
    mail pouring into the same mailbox one delivery can wait minutes (seen: 2:49) */
 #define MAIL_ARRIVE_SECONDS 300
@@ -120,8 +119,8 @@ mail_mode(struct step_ctx *ctx, enum mail_mode *mode)
 	return 0;
 }
 
-static int
-skip_if_forwarded(struct step_ctx *ctx)
+int
+mail_skip_if_forwarded(struct step_ctx *ctx)
 {
 	enum mail_mode mode;
 
@@ -416,251 +415,6 @@ switch_undo(struct step_ctx *ctx)
 	return r;
 }
 
-/* ---- phase1.7 and phase1.10: the spool ---- */
-
-/* old host: the spool emptied into SPOOL.ferry-moved (0600), under the MDA's lock */
-static const char drain_script[] =
-	"s=$1; lockfile -l \"$2\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
-	"trap 'rm -f \"$s.lock\"' EXIT; umask 077; "
-	"if [ -s \"$s\" ]; then cat \"$s\" >> \"$s.ferry-moved\" && : > \"$s\" || exit 1; fi; exit 0";
-
-/* new host: append stdin to the spool under its lock, unless $4 shows it is there already */
-static const char append_script[] =
-	"s=$1 u=$2; lockfile -l \"$3\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
-	"trap 'rm -f \"$s.lock\"' EXIT; "
-	"if [ -n \"$4\" ] && [ -e \"$s\" ] && grep -qiF -- \"$4\" \"$s\"; then cat >/dev/null; echo present; exit 0; fi; "
-	"[ -e \"$s\" ] || install -m 0660 -o \"$u\" -g mail /dev/null \"$s\" || exit 1; "
-	"cat >> \"$s\"";
-
-/* old host: the moved file becomes a dated 0600 backup */
-static const char keep_script[] =
-	"[ -e \"$1.ferry-moved\" ] || exit 0; mv \"$1.ferry-moved\" \"$1.ferry-bak.$(date +%Y%m%d%H%M%S)\"";
-
-/* a spool between two deliveries: procmail writes a message in more than one
-   write(), so a reader without its lock can find half a message, or a lone "F" */
-static const char locked_read_script[] =
-	"s=$1; lockfile -l \"$2\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
-	"trap 'rm -f \"$s.lock\"' EXIT; [ -e \"$s\" ] || exit 0; cat \"$s\"";
-
-static void
-spool_path(const struct host *h, const struct account *a, struct strbuf *sb)
-{
-	strbuf_addf(sb, "%s/%s", h->mail_spool, a->name);
-}
-
-static int
-read_spool_locked(struct step_ctx *ctx, const struct host *h, const char *path,
-    struct strbuf *out)
-{
-	char secs[16];
-	const char *args[] = { path, secs, NULL };
-
-	snprintf(secs, sizeof secs, "%d", MAIL_LOCK_SECONDS);
-	if (host_sh(ctx, h, locked_read_script, args, out) != 0)
-		return step_error(ctx, "%s: %s", h->name, out->buf);
-	return 0;
-}
-
-/* the messages of moved that the new spool lacks, as text to append to it */
-static int
-missing_messages(const struct strbuf *spool, const struct strbuf *moved, struct strbuf *add,
-    size_t *count, struct strbuf *first_id)
-{
-	struct mbox have, in;
-	size_t i;
-
-	if (mbox_parse(&have, spool->buf, spool->len) < 0)
-		return -1;
-	if (mbox_parse(&in, moved->buf, moved->len) < 0) {
-		mbox_release(&have);
-		return -1;
-	}
-	*count = 0;
-	for (i = 0; i < in.n; i++) {
-		if (mbox_contains(&have, &in, i) || mbox_repeated(&in, i))
-			continue;
-		if (*count == 0 && in.msgs[i].message_id)
-			strbuf_addstr(first_id, in.msgs[i].message_id);
-		mbox_append_message(add, spool, &in, i);
-		(*count)++;
-	}
-	mbox_release(&have);
-	mbox_release(&in);
-	return 0;
-}
-
-/* one move: drain src's spool, append what dst's lacks, keep the backup on src */
-static int
-move_spool(struct step_ctx *ctx, const struct host *src, const struct host *dst,
-    size_t *moved_count)
-{
-	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT, moved = STRBUF_INIT, path = STRBUF_INIT;
-	struct strbuf cur = STRBUF_INIT, add = STRBUF_INIT, id = STRBUF_INIT, out = STRBUF_INIT;
-	char secs[16];
-	int r = -1;
-
-	snprintf(secs, sizeof secs, "%d", MAIL_LOCK_SECONDS);
-	spool_path(src, ctx->a, &old);
-	spool_path(dst, ctx->a, &new);
-	strbuf_addf(&path, "%s.ferry-moved", old.buf);
-	{
-		const char *args[] = { old.buf, secs, NULL };
-
-		if (host_sh(ctx, src, drain_script, args, &out) != 0) {
-			step_error(ctx, "%s: %s", src->name, out.buf);
-			goto done;
-		}
-	}
-	if (remote_read_file(ctx->f, src, path.buf, &moved) < 0 ||
-	    read_spool_locked(ctx, dst, new.buf, &cur) < 0)
-		goto done;
-	if (missing_messages(&cur, &moved, &add, moved_count, &id) < 0) {
-		step_error(ctx, "cannot read the spools as mbox");
-		goto done;
-	}
-	if (add.len) {
-		const char *args[] = { new.buf, ctx->a->name, secs, id.buf, NULL };
-
-		strbuf_reset(&out);
-		if (host_sh_in(ctx, dst, append_script, args, add.buf, add.len, &out) != 0) {
-			step_error(ctx, "%s: %s", dst->name, out.buf);
-			goto done;
-		}
-	}
-	{
-		const char *args[] = { old.buf, NULL };
-
-		r = host_sh(ctx, src, keep_script, args, NULL) == 0 ? 0 : -1;
-	}
-done:
-	strbuf_release(&old);
-	strbuf_release(&new);
-	strbuf_release(&moved);
-	strbuf_release(&path);
-	strbuf_release(&cur);
-	strbuf_release(&add);
-	strbuf_release(&id);
-	strbuf_release(&out);
-	return r;
-}
-
-static int
-spool_probe(struct step_ctx *ctx)
-{
-	int r = skip_if_forwarded(ctx);
-
-	if (r == PROBE_TODO)
-		strbuf_addf(&ctx->diff, "move %s/%s on %s to %s/%s on %s, under lock\n",
-		    ctx->f->cf->from->mail_spool, ctx->a->name, ctx->f->cf->from->name,
-		    ctx->f->cf->to->mail_spool, ctx->a->name, ctx->f->cf->to->name);
-	return r;
-}
-
-/*
- * phase1.10's end: the old spool is empty and the old MTA's queue holds
- * nothing more for the account (mail accepted before phase1.8 may still be
- * waiting there for the spool lock, and would land after a single pass).
- */
-#define LATE_MAIL_PASSES 40
-
-/* a queue listing names one of the account's addresses: login@... or ...@its domain,
-   with or without <> (sendmail's mailq brackets them, postfix's postqueue -p not) */
-static int
-queue_names(const char *q, const struct account *a)
-{
-	const char *p = q;
-	size_t ln = strlen(a->name), i;
-
-	while (*p) {
-		size_t n = strcspn(p, " \t\r\n");
-		const char *w = p;
-
-		if (n && *w == '<') {
-			w++;
-			n--;
-		}
-		if (n && w[n - 1] == '>')
-			n--;
-		if (n > ln && strncasecmp(w, a->name, ln) == 0 && w[ln] == '@')
-			return 1;
-		for (i = 0; i < a->domains.n; i++) {
-			size_t dn = strlen(a->domains.v[i]);
-
-			if (n > dn + 1 && w[n - dn - 1] == '@' &&
-			    strncasecmp(w + n - dn, a->domains.v[i], dn) == 0)
-				return 1;
-		}
-		p += strcspn(p, " \t\r\n");
-		p += strspn(p, " \t\r\n");
-	}
-	return 0;
-}
-
-static int
-old_side_quiet(struct step_ctx *ctx)
-{
-	const struct host *h = ctx->f->cf->from;
-	struct strbuf spool = STRBUF_INIT, q = STRBUF_INIT;
-	const char *args[] = { NULL, NULL };
-	int quiet;
-
-	spool_path(h, ctx->a, &spool);
-	args[0] = spool.buf;
-	/* a queue that cannot be listed holds nothing we could wait for */
-	quiet = host_sh(ctx, h, "[ ! -s \"$1\" ]", args, NULL) == 0 &&
-	    (host_sh(ctx, h, mta_of(h)->queue_script, NULL, &q) != 0 || !queue_names(q.buf, ctx->a));
-	strbuf_release(&spool);
-	strbuf_release(&q);
-	return quiet;
-}
-
-static int
-spool_apply(struct step_ctx *ctx)
-{
-	size_t n = 0, more;
-	int late = strcmp(ctx->def->id, "phase1.10") == 0, pass;
-
-	if (move_spool(ctx, ctx->f->cf->from, ctx->f->cf->to, &n) < 0)
-		return -1;
-	for (pass = 0; late && pass < LATE_MAIL_PASSES && !old_side_quiet(ctx); pass++) {
-		sleep(2);
-		more = 0;
-		if (move_spool(ctx, ctx->f->cf->from, ctx->f->cf->to, &more) < 0)
-			return -1;
-		n += more;
-	}
-	strbuf_addf(&ctx->detail, "%zu %smessages moved", n, late ? "late " : "");
-	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id,
-	    late ? EV_MAIL_END : EV_MAIL_START, now_seconds(), ctx->detail.buf);
-}
-
-/* the old spool holds nothing the new one lacks */
-static int
-spool_verify(struct step_ctx *ctx)
-{
-	struct config *cf = ctx->f->cf;
-	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
-	struct strbuf add = STRBUF_INIT, id = STRBUF_INIT;
-	size_t n = 0;
-	int r = 0;
-
-	spool_path(cf->from, ctx->a, &old);
-	spool_path(cf->to, ctx->a, &new);
-	if (read_spool_locked(ctx, cf->from, old.buf, &a) < 0 ||
-	    read_spool_locked(ctx, cf->to, new.buf, &b) < 0 ||
-	    missing_messages(&b, &a, &add, &n, &id) < 0)
-		r = step_error(ctx, "cannot read the spools");
-	else if (n > 0 && strcmp(ctx->def->id, "phase1.10") == 0)
-		r = step_error(ctx, "%zu messages on %s are not on %s", n, cf->from->name, cf->to->name);
-	strbuf_release(&old);
-	strbuf_release(&new);
-	strbuf_release(&a);
-	strbuf_release(&b);
-	strbuf_release(&add);
-	strbuf_release(&id);
-	return r;
-}
-
 /* ---- phase1.9: a tagged message through each host lands in the new spool ---- */
 
 static int
@@ -691,7 +445,7 @@ static const char arrived_script[] =
 static int
 probe_mail_test(struct step_ctx *ctx)
 {
-	int r = skip_if_forwarded(ctx);
+	int r = mail_skip_if_forwarded(ctx);
 
 	if (r == PROBE_TODO)
 		strbuf_addf(&ctx->diff, "send a test message through %s and %s\n",
@@ -714,7 +468,7 @@ mail_test_apply(struct step_ctx *ctx)
 	maps_release(&m);
 	strbuf_addf(&t1, "ferry-%s-%.0f-old", ctx->a->name, now_seconds() * 1000);
 	strbuf_addf(&t2, "ferry-%s-%.0f-new", ctx->a->name, now_seconds() * 1000);
-	spool_path(cf->to, ctx->a, &spool);
+	mail_spool_path(cf->to, ctx->a, &spool);
 	snprintf(secs, sizeof secs, "%d", MAIL_ARRIVE_SECONDS);
 	if (send_test(ctx, cf->from, to.buf, t1.buf) == 0 &&
 	    send_test(ctx, cf->to, to.buf, t2.buf) == 0) {
@@ -736,31 +490,6 @@ mail_test_apply(struct step_ctx *ctx)
 	return r;
 }
 
-/*
- * phase1.7 undone, after phase1.8's undo sent new mail to the old host
- * again: the new spool (the moved messages and whatever arrived there
- * meanwhile) goes back into the old one, each message once, and the new
- * host keeps a dated 0600 copy.
- */
-static int
-spool_back(struct step_ctx *ctx)
-{
-	size_t n = 0;
-
-	if (move_spool(ctx, ctx->f->cf->to, ctx->f->cf->from, &n) < 0)
-		return -1;
-	strbuf_addf(&ctx->detail, "%zu messages carried back to %s", n, ctx->f->cf->from->name);
-	return 0;
-}
-
-/* phase1.10 moved mail the same way phase1.7 did: phase1.7's undo carries it all back */
-static int
-late_back(struct step_ctx *ctx)
-{
-	strbuf_addstr(&ctx->detail, "the spool goes back with phase1.7");
-	return 0;
-}
-
 int
 mail_is_forwarded(struct step_ctx *ctx)
 {
@@ -771,10 +500,10 @@ mail_is_forwarded(struct step_ctx *ctx)
 
 static const struct step_ops mail_steps[] = {
 	{ "phase1.6", mode_probe, mode_apply, NULL, NULL },
-	{ "phase1.7", spool_probe, spool_apply, spool_verify, spool_back },
+	{ "phase1.7", mail_spool_probe, mail_spool_apply, mail_spool_verify, mail_spool_back },
 	{ "phase1.8", switch_probe, switch_apply, switch_verify, switch_undo },
 	{ "phase1.9", probe_mail_test, mail_test_apply, NULL, NULL },
-	{ "phase1.10", spool_probe, spool_apply, spool_verify, late_back },
+	{ "phase1.10", mail_spool_probe, mail_spool_apply, mail_spool_verify, mail_late_back },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
