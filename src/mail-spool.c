@@ -117,6 +117,28 @@ moved_arrived(struct step_ctx *ctx, const struct host *dst, const char *spool,
 	return r;
 }
 
+/* src's spool splits into messages: else nothing is drained and it stays as it is */
+static int
+spool_readable(struct step_ctx *ctx, const struct host *src, const char *spool)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct mbox mb;
+	int r = -1;
+
+	if (read_spool_locked(ctx, src, spool, &text) < 0)
+		goto out;
+	if (mbox_parse(&mb, text.buf, text.len) < 0) {
+		step_error(ctx, "%s: %s is not an mbox spool; nothing moved, it stays there", src->name,
+		    spool);
+		goto out;
+	}
+	mbox_release(&mb);
+	r = 0;
+out:
+	strbuf_release(&text);
+	return r;
+}
+
 /* one move: drain src's spool, append what dst's lacks, check, keep the backup on src */
 static int
 move_spool(struct step_ctx *ctx, const struct host *src, const struct host *dst,
@@ -131,6 +153,8 @@ move_spool(struct step_ctx *ctx, const struct host *src, const struct host *dst,
 	mail_spool_path(src, ctx->a, &old);
 	mail_spool_path(dst, ctx->a, &new);
 	strbuf_addf(&path, "%s.ferry-moved", old.buf);
+	if (spool_readable(ctx, src, old.buf) < 0)
+		goto done;
 	{
 		const char *args[] = { old.buf, secs, NULL };
 
@@ -289,8 +313,8 @@ mail_spool_verify(struct step_ctx *ctx)
 		if (mbox_parse(&mb, b.buf, b.len) == 0) {
 			mbox_digest(&ma, da);
 			mbox_digest(&mb, db);
-			strbuf_addf(&ctx->detail, "; %s: %zu messages (sha256 %.12s), %s: %zu (sha256 %.12s)",
-			    cf->from->name, ma.n, da, cf->to->name, mb.n, db);
+			strbuf_addf(&ctx->detail, "%s%s: %zu messages (sha256 %.12s), %s: %zu (sha256 %.12s)",
+			    ctx->detail.len ? "; " : "", cf->from->name, ma.n, da, cf->to->name, mb.n, db);
 			mbox_release(&mb);
 		}
 		mbox_release(&ma);

@@ -376,8 +376,8 @@ switch_verify(struct step_ctx *ctx)
 		    mta_of(cf->from)->name, addr.buf, fo ? ov.buf : "(nothing)");
 		goto out;
 	}
-	strbuf_addf(&ctx->detail, "; RCPT %s 250 at both; %s maps it to %s, %s to %s", addr.buf,
-	    cf->to->name, fn ? nv.buf : "(none)", cf->from->name, fo ? ov.buf : "(none)");
+	strbuf_addf(&ctx->detail, "%sRCPT %s 250 at both; %s maps it to %s, %s to %s",
+	    ctx->detail.len ? "; " : "", addr.buf, cf->to->name, fn ? nv.buf : "(none)", cf->from->name, fo ? ov.buf : "(none)");
 	r = 0;
 out:
 	maps_release(&m);
