@@ -25,6 +25,8 @@ FERRY_CONF=/root/lab/ferry.conf
 # the trash directory as the client sees it (the project is /ferry there)
 CLIENT_TRASH=/ferry/${TRASH_DIR#"$PROJECT_DIR"/}
 export LAB_ID=${LAB_ID:-}
+# the MTA of charon and neko-base (tests/lab/mta-postfix.sh)
+export LAB_MTA=${LAB_MTA:-sendmail}
 
 test_count=0
 test_success=0
@@ -212,6 +214,27 @@ wait_in_spool() {
 	done
 	echo "wait_in_spool: '$3' not in $1:/var/spool/mail/$2 after ${4:-20} s" >&2
 	return 1
+}
+
+# mta_kill HOST : HOST's MTA stopped so that nothing (mta-reload included)
+# can start it again; mta_revive HOST undoes it and starts the MTA
+mta_kill() {
+	if [ "$LAB_MTA" = postfix ]; then
+		lab "$1" postfix stop >/dev/null 2>&1 &&
+		lab "$1" mount --bind /bin/false /usr/lib/postfix/sbin/master
+	else
+		lab "$1" /etc/init.d/sendmail stop >/dev/null 2>&1 &&
+		lab "$1" mount --bind /bin/false /usr/sbin/sendmail-mta
+	fi
+}
+mta_revive() {
+	if [ "$LAB_MTA" = postfix ]; then
+		lab "$1" umount /usr/lib/postfix/sbin/master &&
+		lab "$1" postfix start >/dev/null 2>&1
+	else
+		lab "$1" umount /usr/sbin/sendmail-mta &&
+		lab "$1" /etc/init.d/sendmail start >/dev/null 2>&1
+	fi
 }
 
 # queue_empty HOST : HOST's MTA queue holds nothing (sendmail's mailq says
