@@ -13,4 +13,5 @@ const struct mta_ops mta_postfix = {
 	"postmap \"$1\"",
 	"[ -e \"$1.db\" ] || { echo \"no $1.db\"; exit 2; }; postmap -q \"$2\" \"hash:$1\"",
 	"postqueue -p 2>/dev/null",
+	"/etc/aliases",
 };

