@@ -231,6 +231,38 @@ saved_addresses(struct step_ctx *ctx, struct strlist *out)
 	strbuf_release(&v);
 }
 
+/*
+ * The lines keys[k] values[k] right after the account's last line in vt
+ * (a section of its own at the end when it has none): beside its own lines,
+ * not at the end where the next account's additions would touch them, so
+ * that rolling one account back (diff3, merge.c) keeps the other's.
+ */
+static int
+insert_after_account(struct step_ctx *ctx, const struct virtuser *vt,
+    const struct strlist *local, const struct strlist *keys, const struct strlist *values,
+    struct strbuf *out)
+{
+	size_t *idx = xcalloc(vt->n + 1, sizeof *idx);
+	size_t n = virtuser_account_lines(vt, ctx->a->name, &ctx->a->domains, local, idx), i, at;
+	const struct vu_line *last;
+
+	if (n == 0) {
+		free(idx);
+		return virtuser_set(vt, ctx->a->name, keys, values, out);
+	}
+	last = &vt->lines[idx[n - 1]];
+	at = last->end;
+	strbuf_reset(out);
+	strbuf_add(out, vt->text, at);
+	if (last->eol == 0)
+		strbuf_addch(out, '\n');
+	for (i = 0; i < keys->n; i++)
+		strbuf_addf(out, "%s\t%s\n", keys->v[i], values->v[i]);
+	strbuf_add(out, vt->text + at, vt->len - at);
+	free(idx);
+	return 1;
+}
+
 /* old host: the account's lines forward to the new host, and so do its implicit addresses */
 static int
 plan_old_host(struct step_ctx *ctx, struct maps *old, struct strbuf *vt)
@@ -255,7 +287,7 @@ plan_old_host(struct step_ctx *ctx, struct maps *old, struct strbuf *vt)
 		if (ctx->f->j && !ctx->dry_run)
 			journal_kv_set(ctx->f->j, ctx->a->name, "mail.addresses", joined.buf);
 		if ((r = virtuser_parse(&fwd, ctx->f->cf->from->virtusertable, vt->buf, vt->len)) == 0) {
-			r = virtuser_set(&fwd, ctx->a->name, &implicit, &values, vt);
+			r = insert_after_account(ctx, &fwd, &old->local, &implicit, &values, vt);
 			virtuser_release(&fwd);
 		}
 	}
