@@ -36,7 +36,8 @@ pf_fetch() {
 	fi
 	mkdir -p "$LAB_PF_CACHE/debs" || return 1
 	# apt-get download writes into the current folder
-	( cd "$LAB_PF_CACHE/debs" && apt-get download -q postfix ) ||
+	# a fresh machine may have no package lists yet
+	( cd "$LAB_PF_CACHE/debs" && { apt-get download -q postfix || { apt-get update -q && apt-get download -q postfix; }; } ) ||
 		{ echo "mta-postfix: apt-get download postfix failed" >&2; return 1; }
 	deb=$(ls -t "$LAB_PF_CACHE"/debs/postfix_*.deb | head -n 1)
 	rm -rf "$PF_ROOT.new"
