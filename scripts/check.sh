@@ -35,8 +35,8 @@ count "$log/fuzz-regress"
 
 if [ -x tests/lab/lab.sh ]; then
 	tests/lab/lab.sh install || { echo "lab install failed"; fail=$((fail + 1)); }
-	if tests/lab/lab.sh up; then
-		tests/run.sh 2>&1 | tee "$log/lab"
+	if LAB_MTA=sendmail tests/lab/lab.sh up; then
+		LAB_MTA=sendmail tests/run.sh 2>&1 | tee "$log/lab"
 		count "$log/lab"
 	else
 		echo "not ok - lab up failed"
