@@ -459,7 +459,8 @@ implicit_forwarded(struct step_ctx *ctx)
 			    old->name, mta_of(old)->name, addrs.v[i], v.buf);
 	}
 	if (r == 0 && addrs.n)
-		strbuf_addf(&ctx->detail, "%zu more addresses forwarded by %s", addrs.n, old->name);
+		strbuf_addf(&ctx->detail, "%s%zu more addresses forwarded by %s",
+		    ctx->detail.len ? "; " : "", addrs.n, old->name);
 	strlist_clear(&addrs);
 	strbuf_release(&v);
 	return r;
