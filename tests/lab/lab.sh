@@ -436,7 +436,10 @@ cmd_status() {
 			down=$((down + 1))
 		fi
 	done
-	if [ $down = 0 ] && [ -e "$ROOT/.up" ]; then
+	if [ $down = 0 ] && [ -e "$ROOT/.up" ] && [ "$(cat "$ROOT/.mta" 2>/dev/null)" != "$LAB_MTA" ]; then
+		say "up with MTA $(cat "$ROOT/.mta" 2>/dev/null), not LAB_MTA=$LAB_MTA (lab.sh up rebuilds it)"
+		return 2
+	elif [ $down = 0 ] && [ -e "$ROOT/.up" ]; then
 		say "up"
 		return 0
 	elif [ $up = 0 ]; then
