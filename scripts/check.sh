@@ -8,7 +8,8 @@ cd "$top" || exit 2
 pass=0 fail=0
 # the stories run a second time with LAB_MTA=postfix
 POSTFIX_STORIES="t5001-mail-under-load.sh t5002-forwarded-mail.sh t5003-same-message-id.sh
-	t5004-every-address.sh t5005-map-refused.sh t8002-cutover-all.sh t8009-mta-down.sh"
+	t5004-every-address.sh t5005-map-refused.sh t8002-cutover-all.sh t8003-rollback.sh
+	t8009-mta-down.sh t8010-rollback-keeps-later-edits.sh"
 
 count() {	# adds the "N passed, M failed" numbers of the last such line of file $1
 	local line
