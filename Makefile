@@ -108,6 +108,7 @@ fuzz-deps:
 
 deps:
 	@scripts/deps.sh $(DEPS_BUILD) $(DEPS_LAB) $(DEPS_FUZZ) $(DEPS_TEST)
+	@tests/lab/mta-postfix.sh fetch
 
 check: deps
 	$(MAKE) ferry

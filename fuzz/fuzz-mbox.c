@@ -1,8 +1,8 @@
 /*
  * fuzz-mbox: mail spools through the splitter and the merge.  A spool
  * merged with itself is unchanged; spool + late mail keeps the spool's
- * bytes, then holds every late message (Message-ID or, without one, the
- * same bytes), splits into as many messages as the two add up to, and a
+ * bytes, then holds every late message (the same bytes, copies counted),
+ * splits into as many messages as the two add up to, and a
  * second merge adds nothing.
  *
  * Input: byte 0 says where the spool ends and the late mail starts.

@@ -1,6 +1,9 @@
 /*
  * mbox.c: split a spool on "From " lines, read Message-IDs, merge spools
- * without duplicates.  Byte offsets only: a message is never rewritten.
+ * without losing or doubling a message.  Byte offsets only: a message is
+ * never rewritten.  Messages are the same when their bytes are (a SHA-256
+ * of each): two deliveries with one Message-ID (a cross-posted copy, a
+ * list's copy and the direct one) are two messages, and both move.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +11,7 @@
 
 #include "log.h"
 #include "mbox.h"
+#include "sha256.h"
 
 static int
 is_blank(int c)
@@ -125,6 +129,19 @@ find_message_id(const char *t, size_t len, const struct mbox_msg *m)
 	return NULL;
 }
 
+/* a message's bytes without its final newline, so a spool's unterminated last message compares equal */
+static size_t
+body_len(const struct mbox *mb, const struct mbox_msg *m)
+{
+	size_t n = m->end - m->start;
+
+	if (n && mb->text[m->start + n - 1] == '\n')
+		n--;
+	if (n && mb->text[m->start + n - 1] == '\r')
+		n--;
+	return n;
+}
+
 int
 mbox_parse(struct mbox *mb, const char *text, size_t len)
 {
@@ -145,8 +162,11 @@ mbox_parse(struct mbox *mb, const char *text, size_t len)
 		return error("not an mbox spool: line %d does not start with \"From \"", lineno);
 	}
 	split(mb, p, lineno);
-	for (i = 0; i < mb->n; i++)
+	for (i = 0; i < mb->n; i++) {
 		mb->msgs[i].message_id = find_message_id(mb->text, len, &mb->msgs[i]);
+		sha256_hex(mb->text + mb->msgs[i].start, body_len(mb, &mb->msgs[i]),
+		    mb->msgs[i].digest);
+	}
 	return 0;
 }
 
@@ -172,39 +192,27 @@ mbox_msgids(const struct mbox *mb, struct strlist *ids)
 			strlist_push(ids, mb->msgs[i].message_id);
 }
 
-/* a message's bytes without its final newline, so a spool's unterminated last message compares equal */
-static size_t
-body_len(const struct mbox *mb, const struct mbox_msg *m)
+static int
+same_msg(const struct mbox_msg *x, const struct mbox_msg *y)
 {
-	size_t n = m->end - m->start;
-
-	if (n && mb->text[m->start + n - 1] == '\n')
-		n--;
-	if (n && mb->text[m->start + n - 1] == '\r')
-		n--;
-	return n;
+	return strcmp(x->digest, y->digest) == 0;
 }
 
-static int
-same_msg(const struct mbox *a, const struct mbox_msg *x, const struct mbox *b,
-    const struct mbox_msg *y)
+/* copies of message m among a's first n messages */
+static size_t
+copies(const struct mbox *a, size_t n, const struct mbox_msg *m)
 {
-	size_t n = body_len(a, x);
+	size_t k, c = 0;
 
-	if (x->message_id || y->message_id)
-		return x->message_id && y->message_id && strcmp(x->message_id, y->message_id) == 0;
-	return n == body_len(b, y) && memcmp(a->text + x->start, b->text + y->start, n) == 0;
+	for (k = 0; k < n; k++)
+		c += same_msg(&a->msgs[k], m);
+	return c;
 }
 
 int
 mbox_contains(const struct mbox *a, const struct mbox *b, size_t i)
 {
-	size_t k;
-
-	for (k = 0; k < a->n; k++)
-		if (same_msg(a, &a->msgs[k], b, &b->msgs[i]))
-			return 1;
-	return 0;
+	return copies(a, a->n, &b->msgs[i]) >= copies(b, i + 1, &b->msgs[i]);
 }
 
 size_t
@@ -221,12 +229,30 @@ mbox_missing(const struct mbox *a, const struct mbox *b)
 int
 mbox_repeated(const struct mbox *b, size_t i)
 {
-	size_t k;
+	return copies(b, i, &b->msgs[i]) > 0;
+}
 
-	for (k = 0; k < i; k++)
-		if (same_msg(b, &b->msgs[k], b, &b->msgs[i]))
-			return 1;
-	return 0;
+void
+mbox_digest(const struct mbox *mb, char hex[65])
+{
+	struct sha256 s;
+	unsigned char d[32];
+	char **v = xcalloc(mb->n + 1, sizeof *v);
+	size_t i;
+
+	for (i = 0; i < mb->n; i++)
+		v[i] = (char *)mb->msgs[i].digest;
+	qsort(v, mb->n, sizeof *v, strp_cmp);
+	sha256_init(&s);
+	for (i = 0; i < mb->n; i++)
+		sha256_update(&s, v[i], 64);
+	sha256_final(&s, d);
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = "0123456789abcdef"[d[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[d[i] & 15];
+	}
+	hex[64] = '\0';
+	free(v);
 }
 
 /* what text needs at its end so that a message may follow */
@@ -274,7 +300,7 @@ mbox_merge(const char *spool, size_t len, const char *add, size_t add_len,
 	}
 	strbuf_add(&sp, spool, len);
 	for (i = 0; i < b.n; i++) {
-		if (mbox_contains(&a, &b, i) || mbox_repeated(&b, i))
+		if (mbox_contains(&a, &b, i))
 			continue;
 		mbox_append_message(&more, &sp, &b, i);
 		n++;

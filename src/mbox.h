@@ -22,6 +22,8 @@ struct mbox_msg {
 	size_t next;		/* where the next message (or the text's end) starts */
 	int lineno;		/* of the "From " line, from 1 */
 	char *message_id;	/* Message-ID's "<...>" (unfolded), NULL when absent */
+	char digest[65];	/* SHA-256 (hex) of the message's bytes, "From " line
+				 * included, last newline not: its identity */
 };
 
 struct mbox {
@@ -37,12 +39,18 @@ void mbox_release(struct mbox *mb);
 
 /* appends each message's Message-ID (messages without one are left out) */
 void mbox_msgids(const struct mbox *mb, struct strlist *ids);
-/* 1 when message i of b is in a: same Message-ID, or, when it has none, same bytes */
+/*
+ * Messages are compared by their bytes (digest), never by Message-ID, and
+ * counted: when b holds k copies of a message up to and including its
+ * message i, 1 when a holds at least k copies of it.
+ */
 int mbox_contains(const struct mbox *a, const struct mbox *b, size_t i);
-/* 1 when message i of b repeats an earlier message of b (same test) */
+/* 1 when message i of b repeats the bytes of an earlier message of b */
 int mbox_repeated(const struct mbox *b, size_t i);
-/* how many of b's messages a lacks (0: every one of them arrived) */
+/* how many of b's messages a lacks, copies counted (0: every one of them arrived) */
 size_t mbox_missing(const struct mbox *a, const struct mbox *b);
+/* one digest of the whole spool's messages as a set with copies, in any order */
+void mbox_digest(const struct mbox *mb, char hex[65]);
 
 /*
  * Appends message i of in to add, the text that will be appended to spool:
@@ -54,7 +62,7 @@ void mbox_append_message(struct strbuf *add, const struct strbuf *spool,
 
 /*
  * out = spool with add's messages appended, skipping every message spool
- * (or an earlier one of add) already has; spool's bytes are kept and a
+ * already has (as mbox_contains counts copies); spool's bytes are kept and a
  * blank line is put after its last message if it lacks one.  Each appended
  * message ends with its newline and one blank line.  Returns 1 when
  * something was appended, 0 when out equals spool, -1 when either text is

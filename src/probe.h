@@ -48,6 +48,14 @@ void http_response_release(struct http_response *r);
 int smtp_send(const char *server, const char *from, const char *to,
     const char *message, struct strbuf *err);
 
+/*
+ * RCPT TO:<to> at addr:port (IPv4) after EHLO helo and MAIL FROM:<from>, then
+ * RSET: the reply code (250, 550, ...), or -1 when the dialogue failed before
+ * (reply holds the last line read).
+ */
+int smtp_rcpt(const char *addr, int port, const char *helo, const char *from, const char *to,
+    struct strbuf *reply);
+
 /* 1 when addr:port answers with an SMTP 220 greeting within a few seconds, else 0 */
 int smtp_greets(const char *addr, int port);
 

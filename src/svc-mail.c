@@ -1,24 +1,26 @@
 /*
  * svc-mail.c: phase1.6 to phase1.10 in the seed's order, with no message
- * lost or doubled.  The spool moves under the lock procmail honours
- * (dotlock SPOOL.lock, taken with lockfile -l so a killed ferry's lock is
- * stale after MAIL_LOCK_SECONDS): the old spool is emptied into a 0600
- * SPOOL.ferry-moved on the old host, whose messages are then appended to
- * the new spool, skipping any Message-ID already there, so a resumed run
- * appends nothing twice.  virtusertable switches new host first.
+ * lost or doubled.  phase1.6 decides whether the account's mail is local
+ * or forwarded; phase1.8 switches the address map (virtusertable or
+ * postfix's virtual, through the MTA layer of mta.c), new host first, and
+ * is verified by what a sending MTA sees (SMTP RCPT) and by lookups in the
+ * databases the MTAs built; phase1.9 sends tagged messages through both
+ * hosts.  The spool steps (phase1.7, phase1.10) are in mail-spool.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "edit.h"
 #include "mail.h"
-#include "mbox.h"
+#include "mail-addr.h"
+#include "mail-spool.h"
+#include "mta.h"
 #include "probe.h"
 #include "virtuser.h"
 
-#define MAIL_LOCK_SECONDS 60
 /* procmail retries a held spool lock every 8 s (SLEEPTIME), not in turn: with
    mail pouring into the same mailbox one delivery can wait minutes (seen: 2:49) */
 #define MAIL_ARRIVE_SECONDS 300
@@ -117,8 +119,8 @@ mail_mode(struct step_ctx *ctx, enum mail_mode *mode)
 	return 0;
 }
 
-static int
-skip_if_forwarded(struct step_ctx *ctx)
+int
+mail_skip_if_forwarded(struct step_ctx *ctx)
 {
 	enum mail_mode mode;
 
@@ -156,22 +158,6 @@ mode_apply(struct step_ctx *ctx)
 
 /* ---- phase1.8: virtusertable, new host first ---- */
 
-/* makemap/postmap on the candidate file: the MTA's own map builder checks it */
-static void
-map_check(const struct host *h, struct strlist *check)
-{
-	strlist_push(check, "sh");
-	strlist_push(check, "-c");
-	if (h->mta == MTA_POSTFIX)
-		strlist_push(check, "t=$(mktemp -d) && cp \"$1\" \"$t/map\" && postmap \"$t/map\"; "
-		    "r=$?; rm -rf \"$t\"; exit $r");
-	else
-		strlist_push(check, "t=$(mktemp -d) && makemap hash \"$t/map\" < \"$1\"; "
-		    "r=$?; rm -rf \"$t\"; exit $r");
-	strlist_push(check, "sh");
-	strlist_push(check, "%f");
-}
-
 /* the planned texts of both maps on h; changed says whether any differs */
 static int
 plan_new_host(struct step_ctx *ctx, struct maps *old, struct maps *new,
@@ -205,15 +191,109 @@ plan_new_host(struct step_ctx *ctx, struct maps *old, struct maps *new,
 	return r;
 }
 
+/*
+ * The addresses h delivers to the account's mailbox with no map line of
+ * their own (mail-addr.h), as h's map and aliases file are now; for an
+ * account whose mail is delivered locally (a forwarded one's local mailbox
+ * is not moved either).
+ */
+static int
+implicit_addresses(struct step_ctx *ctx, const struct host *h, struct maps *m,
+    struct strlist *out)
+{
+	struct strlist names = STRLIST_INIT;
+	struct strbuf text = STRBUF_INIT;
+	enum mail_mode mode;
+	int r;
+
+	if (mail_mode(ctx, &mode) < 0)
+		return -1;
+	if (mode != MAIL_LOCAL)
+		return 0;
+	if ((r = remote_read_file(&ctx->f->tr, h, mta_of(h)->aliases, &text)) < 0)
+		return -1;
+	mail_alias_names(text.buf, ctx->a->name, &names);
+	mail_implicit_addresses(&m->v, &m->local, &ctx->a->domains, ctx->a->name, &names, out);
+	strlist_clear(&names);
+	strbuf_release(&text);
+	return 0;
+}
+
+/* the journal's list of those addresses, taken when phase1.8 switched them */
+static void
+saved_addresses(struct step_ctx *ctx, struct strlist *out)
+{
+	struct strbuf v = STRBUF_INIT;
+
+	if (ctx->f->j && journal_kv_get(ctx->f->j, ctx->a->name, "mail.addresses", &v) == 1)
+		strlist_split(out, v.buf);
+	strbuf_release(&v);
+}
+
+/*
+ * The lines keys[k] values[k] right after the account's last line in vt
+ * (a section of its own at the end when it has none): beside its own lines,
+ * not at the end where the next account's additions would touch them, so
+ * that rolling one account back (diff3, merge.c) keeps the other's.
+ */
+static int
+insert_after_account(struct step_ctx *ctx, const struct virtuser *vt,
+    const struct strlist *local, const struct strlist *keys, const struct strlist *values,
+    struct strbuf *out)
+{
+	size_t *idx = xcalloc(vt->n + 1, sizeof *idx);
+	size_t n = virtuser_account_lines(vt, ctx->a->name, &ctx->a->domains, local, idx), i, at;
+	const struct vu_line *last;
+
+	if (n == 0) {
+		free(idx);
+		return virtuser_set(vt, ctx->a->name, keys, values, out);
+	}
+	last = &vt->lines[idx[n - 1]];
+	at = last->end;
+	strbuf_reset(out);
+	strbuf_add(out, vt->text, at);
+	if (last->eol == 0)
+		strbuf_addch(out, '\n');
+	for (i = 0; i < keys->n; i++)
+		strbuf_addf(out, "%s\t%s\n", keys->v[i], values->v[i]);
+	strbuf_add(out, vt->text + at, vt->len - at);
+	free(idx);
+	return 1;
+}
+
+/* old host: the account's lines forward to the new host, and so do its implicit addresses */
 static int
 plan_old_host(struct step_ctx *ctx, struct maps *old, struct strbuf *vt)
 {
-	struct strbuf target = STRBUF_INIT;
+	struct strbuf target = STRBUF_INIT, joined = STRBUF_INIT;
+	struct strlist implicit = STRLIST_INIT, values = STRLIST_INIT;
+	struct virtuser fwd;
+	size_t i;
 	int r;
 
 	strbuf_addf(&target, "%%u@%s", ctx->f->cf->to->fqdn);
 	r = virtuser_forward(&old->v, ctx->a->name, &ctx->a->domains, &old->local, target.buf, vt);
+	if (r >= 0)
+		r = implicit_addresses(ctx, ctx->f->cf->from, old, &implicit);
+	if (r >= 0 && implicit.n) {
+		for (i = 0; i < implicit.n; i++) {
+			strlist_pushf(&values, "%s@%s", ctx->a->name, ctx->f->cf->to->fqdn);
+			strbuf_addf(&joined, "%s%s", i ? " " : "", implicit.v[i]);
+		}
+		strbuf_addf(&ctx->diff, "%s delivers to %s with no line of its own: %s\n",
+		    ctx->f->cf->from->name, ctx->a->name, joined.buf);
+		if (ctx->f->j && !ctx->dry_run)
+			journal_kv_set(ctx->f->j, ctx->a->name, "mail.addresses", joined.buf);
+		if ((r = virtuser_parse(&fwd, ctx->f->cf->from->virtusertable, vt->buf, vt->len)) == 0) {
+			r = insert_after_account(ctx, &fwd, &old->local, &implicit, &values, vt);
+			virtuser_release(&fwd);
+		}
+	}
+	strlist_clear(&implicit);
+	strlist_clear(&values);
 	strbuf_release(&target);
+	strbuf_release(&joined);
 	return r < 0 ? -1 : 0;
 }
 
@@ -235,13 +315,19 @@ commit_maps(struct step_ctx *ctx, const struct host *h, struct maps *m, const ch
 			edit_diff(ctx, &m->dom, dom);
 		return 0;
 	}
-	map_check(h, &check);
+	mta_check_argv(h, &check);
 	if (edit_owe_reload(ctx, h, "mta", 1) < 0)
 		r = -1;
 	if (r == 0 && dom && strcmp(dom, m->dom.old.buf) != 0)
 		r = edit_commit(ctx, &m->dom, dom, EDIT_CHECK_NONE, NULL, &ex);
 	if (r == 0 && strcmp(vt, m->vt.old.buf) != 0)
 		r = edit_commit(ctx, &m->vt, vt, EDIT_CHECK_NEW, &check, &ex);
+	/* the live database from the live text, before the reload; the old text back if it fails */
+	if (r == 0 && mta_build(ctx, h) < 0) {
+		if (edit_restore(ctx, h, h->virtusertable, EDIT_CHECK_NEW, &check, &ex) == 0)
+			mta_build(ctx, h);
+		r = -1;
+	}
 	if (r == 0 && host_command(ctx, h, &h->mta_reload, &ex, &out) != 0)
 		r = step_error(ctx, "%s: mta-reload failed: %s", h->name, out.buf);
 	if (r == 0)
@@ -338,40 +424,90 @@ test_address(struct step_ctx *ctx, struct maps *m, struct strbuf *out)
 	free(idx);
 }
 
-/* sendmail -bv on each host names the mailer the switch planned */
+/* what an outsider sees: h's MTA takes mail for addr (RCPT TO answered 2xx) */
+static int
+rcpt_accepted(struct step_ctx *ctx, const struct host *h, const char *addr)
+{
+	struct strbuf reply = STRBUF_INIT;
+	int code = smtp_rcpt(h->address, 25, "ferry.invalid", ctx->f->cf->admin, addr, &reply);
+
+	if (code < 200 || code > 299)
+		step_error(ctx, "%s: RCPT TO:<%s> answered %d: %s", h->name, addr, code, reply.buf);
+	strbuf_release(&reply);
+	return code >= 200 && code <= 299 ? 0 : -1;
+}
+
+/* each address phase1.8 found delivering with no line of its own: the old
+   host takes it (RCPT) and its built map sends it to the new host */
+static int
+implicit_forwarded(struct step_ctx *ctx)
+{
+	const struct host *old = ctx->f->cf->from;
+	struct strlist addrs = STRLIST_INIT;
+	struct strbuf v = STRBUF_INIT;
+	size_t i;
+	int r = 0;
+
+	saved_addresses(ctx, &addrs);
+	for (i = 0; r == 0 && i < addrs.n; i++) {
+		if (rcpt_accepted(ctx, old, addrs.v[i]) < 0)
+			r = -1;
+		else if (mta_lookup(ctx, old, addrs.v[i], &v) != 1 ||
+		    strstr(v.buf, ctx->f->cf->to->fqdn) == NULL)
+			r = step_error(ctx, "%s: %s's map gives %s \"%s\": it still delivers here",
+			    old->name, mta_of(old)->name, addrs.v[i], v.buf);
+	}
+	if (r == 0 && addrs.n)
+		strbuf_addf(&ctx->detail, "%s%zu more addresses forwarded by %s",
+		    ctx->detail.len ? "; " : "", addrs.n, old->name);
+	strlist_clear(&addrs);
+	strbuf_release(&v);
+	return r;
+}
+
+/*
+ * Both MTAs take mail for the test address over SMTP, and the databases
+ * they built (makemap -u / postmap -q, not the text) agree with the
+ * switch: the new host delivers it here (local mode), the old one sends it
+ * to the new host.
+ */
 static int
 switch_verify(struct step_ctx *ctx)
 {
 	struct config *cf = ctx->f->cf;
 	struct maps m;
-	struct strbuf addr = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf addr = STRBUF_INIT, nv = STRBUF_INIT, ov = STRBUF_INIT;
 	enum mail_mode mode;
-	int r = 0;
+	int r = -1, fn, fo;
 
 	if (mail_mode(ctx, &mode) < 0 || maps_load(ctx, cf->to, &m) < 0)
 		return -1;
 	test_address(ctx, &m, &addr);
+	if (rcpt_accepted(ctx, cf->to, addr.buf) < 0 || rcpt_accepted(ctx, cf->from, addr.buf) < 0)
+		goto out;
+	if ((fn = mta_lookup(ctx, cf->to, addr.buf, &nv)) < 0 ||
+	    (fo = mta_lookup(ctx, cf->from, addr.buf, &ov)) < 0)
+		goto out;
+	if (mode == MAIL_LOCAL && (fn == 0 || virtuser_classify(nv.buf, &m.local) != VU_LOCAL)) {
+		step_error(ctx, "%s: %s's map gives %s \"%s\", not a local user", cf->to->name,
+		    mta_of(cf->to)->name, addr.buf, fn ? nv.buf : "(nothing)");
+		goto out;
+	}
+	if (mode == MAIL_LOCAL && (fo == 0 || strstr(ov.buf, cf->to->fqdn) == NULL)) {
+		step_error(ctx, "%s: %s's map gives %s \"%s\": it still delivers here", cf->from->name,
+		    mta_of(cf->from)->name, addr.buf, fo ? ov.buf : "(nothing)");
+		goto out;
+	}
+	if (mode == MAIL_LOCAL && implicit_forwarded(ctx) < 0)
+		goto out;
+	strbuf_addf(&ctx->detail, "%sRCPT %s 250 at both; %s maps it to %s, %s to %s",
+	    ctx->detail.len ? "; " : "", addr.buf, cf->to->name, fn ? nv.buf : "(none)", cf->from->name, fo ? ov.buf : "(none)");
+	r = 0;
+out:
 	maps_release(&m);
-	{
-		const char *argv[] = { "sendmail", "-bv", addr.buf, NULL };
-
-		if (remote_capture(&ctx->f->tr, cf->to, argv, &out, NULL) != 0 ||
-		    strstr(out.buf, "deliverable") == NULL ||
-		    (mode == MAIL_LOCAL && strstr(out.buf, "mailer local") == NULL))
-			r = step_error(ctx, "%s: sendmail -bv %s: %s", cf->to->name, addr.buf, out.buf);
-		strbuf_reset(&out);
-		if (r == 0 && (remote_capture(&ctx->f->tr, cf->from, argv, &out, NULL) != 0 ||
-		    strstr(out.buf, "deliverable") == NULL ||
-		    (mode == MAIL_LOCAL && strstr(out.buf, "mailer local") != NULL)))
-			r = step_error(ctx, "%s: sendmail -bv %s still delivers here: %s", cf->from->name,
-			    addr.buf, out.buf);
-	}
-	if (r == 0) {
-		strbuf_rtrim(&out);
-		strbuf_addf(&ctx->detail, "; %s: %s", cf->from->name, out.buf);
-	}
 	strbuf_release(&addr);
-	strbuf_release(&out);
+	strbuf_release(&nv);
+	strbuf_release(&ov);
 	return r;
 }
 
@@ -389,232 +525,17 @@ switch_undo(struct step_ctx *ctx)
 	for (i = 0; i < 2 && r == 0; i++) {
 		struct strlist check = STRLIST_INIT;
 
-		map_check(hosts[i], &check);
+		mta_check_argv(hosts[i], &check);
 		r = edit_restore(ctx, hosts[i], hosts[i]->virtusertable, EDIT_CHECK_NEW, &check, &ex);
 		if (r == 0)
 			r = edit_restore(ctx, hosts[i], hosts[i]->mta_domains, EDIT_CHECK_NONE, NULL, &ex);
+		if (r == 0)
+			r = mta_build(ctx, hosts[i]);
 		if (r == 0 && host_command(ctx, hosts[i], &hosts[i]->mta_reload, &ex, &out) != 0)
 			r = step_error(ctx, "%s: mta-reload failed: %s", hosts[i]->name, out.buf);
 		strlist_clear(&check);
 	}
 	strbuf_release(&out);
-	return r;
-}
-
-/* ---- phase1.7 and phase1.10: the spool ---- */
-
-/* old host: the spool emptied into SPOOL.ferry-moved (0600), under the MDA's lock */
-static const char drain_script[] =
-	"s=$1; lockfile -l \"$2\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
-	"trap 'rm -f \"$s.lock\"' EXIT; umask 077; "
-	"if [ -s \"$s\" ]; then cat \"$s\" >> \"$s.ferry-moved\" && : > \"$s\" || exit 1; fi; exit 0";
-
-/* new host: append stdin to the spool under its lock, unless $4 shows it is there already */
-static const char append_script[] =
-	"s=$1 u=$2; lockfile -l \"$3\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
-	"trap 'rm -f \"$s.lock\"' EXIT; "
-	"if [ -n \"$4\" ] && [ -e \"$s\" ] && grep -qiF -- \"$4\" \"$s\"; then cat >/dev/null; echo present; exit 0; fi; "
-	"[ -e \"$s\" ] || install -m 0660 -o \"$u\" -g mail /dev/null \"$s\" || exit 1; "
-	"cat >> \"$s\"";
-
-/* old host: the moved file becomes a dated 0600 backup */
-static const char keep_script[] =
-	"[ -e \"$1.ferry-moved\" ] || exit 0; mv \"$1.ferry-moved\" \"$1.ferry-bak.$(date +%Y%m%d%H%M%S)\"";
-
-/* a spool between two deliveries: procmail writes a message in more than one
-   write(), so a reader without its lock can find half a message, or a lone "F" */
-static const char locked_read_script[] =
-	"s=$1; lockfile -l \"$2\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
-	"trap 'rm -f \"$s.lock\"' EXIT; [ -e \"$s\" ] || exit 0; cat \"$s\"";
-
-static void
-spool_path(const struct host *h, const struct account *a, struct strbuf *sb)
-{
-	strbuf_addf(sb, "%s/%s", h->mail_spool, a->name);
-}
-
-static int
-read_spool_locked(struct step_ctx *ctx, const struct host *h, const char *path,
-    struct strbuf *out)
-{
-	char secs[16];
-	const char *args[] = { path, secs, NULL };
-
-	snprintf(secs, sizeof secs, "%d", MAIL_LOCK_SECONDS);
-	if (host_sh(ctx, h, locked_read_script, args, out) != 0)
-		return step_error(ctx, "%s: %s", h->name, out->buf);
-	return 0;
-}
-
-/* the messages of moved that the new spool lacks, as text to append to it */
-static int
-missing_messages(const struct strbuf *spool, const struct strbuf *moved, struct strbuf *add,
-    size_t *count, struct strbuf *first_id)
-{
-	struct mbox have, in;
-	size_t i;
-
-	if (mbox_parse(&have, spool->buf, spool->len) < 0)
-		return -1;
-	if (mbox_parse(&in, moved->buf, moved->len) < 0) {
-		mbox_release(&have);
-		return -1;
-	}
-	*count = 0;
-	for (i = 0; i < in.n; i++) {
-		if (mbox_contains(&have, &in, i) || mbox_repeated(&in, i))
-			continue;
-		if (*count == 0 && in.msgs[i].message_id)
-			strbuf_addstr(first_id, in.msgs[i].message_id);
-		mbox_append_message(add, spool, &in, i);
-		(*count)++;
-	}
-	mbox_release(&have);
-	mbox_release(&in);
-	return 0;
-}
-
-/* one move: drain src's spool, append what dst's lacks, keep the backup on src */
-static int
-move_spool(struct step_ctx *ctx, const struct host *src, const struct host *dst,
-    size_t *moved_count)
-{
-	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT, moved = STRBUF_INIT, path = STRBUF_INIT;
-	struct strbuf cur = STRBUF_INIT, add = STRBUF_INIT, id = STRBUF_INIT, out = STRBUF_INIT;
-	char secs[16];
-	int r = -1;
-
-	snprintf(secs, sizeof secs, "%d", MAIL_LOCK_SECONDS);
-	spool_path(src, ctx->a, &old);
-	spool_path(dst, ctx->a, &new);
-	strbuf_addf(&path, "%s.ferry-moved", old.buf);
-	{
-		const char *args[] = { old.buf, secs, NULL };
-
-		if (host_sh(ctx, src, drain_script, args, &out) != 0) {
-			step_error(ctx, "%s: %s", src->name, out.buf);
-			goto done;
-		}
-	}
-	if (remote_read_file(&ctx->f->tr, src, path.buf, &moved) < 0 ||
-	    read_spool_locked(ctx, dst, new.buf, &cur) < 0)
-		goto done;
-	if (missing_messages(&cur, &moved, &add, moved_count, &id) < 0) {
-		step_error(ctx, "cannot read the spools as mbox");
-		goto done;
-	}
-	if (add.len) {
-		const char *args[] = { new.buf, ctx->a->name, secs, id.buf, NULL };
-
-		strbuf_reset(&out);
-		if (host_sh_in(ctx, dst, append_script, args, add.buf, add.len, &out) != 0) {
-			step_error(ctx, "%s: %s", dst->name, out.buf);
-			goto done;
-		}
-	}
-	{
-		const char *args[] = { old.buf, NULL };
-
-		r = host_sh(ctx, src, keep_script, args, NULL) == 0 ? 0 : -1;
-	}
-done:
-	strbuf_release(&old);
-	strbuf_release(&new);
-	strbuf_release(&moved);
-	strbuf_release(&path);
-	strbuf_release(&cur);
-	strbuf_release(&add);
-	strbuf_release(&id);
-	strbuf_release(&out);
-	return r;
-}
-
-static int
-spool_probe(struct step_ctx *ctx)
-{
-	int r = skip_if_forwarded(ctx);
-
-	if (r == PROBE_TODO)
-		strbuf_addf(&ctx->diff, "move %s/%s on %s to %s/%s on %s, under lock\n",
-		    ctx->f->cf->from->mail_spool, ctx->a->name, ctx->f->cf->from->name,
-		    ctx->f->cf->to->mail_spool, ctx->a->name, ctx->f->cf->to->name);
-	return r;
-}
-
-/*
- * phase1.10's end: the old spool is empty and the old MTA's queue holds
- * nothing more for the account (mail accepted before phase1.8 may still be
- * waiting there for the spool lock, and would land after a single pass).
- */
-static const char quiet_script[] =
-	"s=$1; shift; [ -s \"$s\" ] && exit 1; q=$(mailq 2>/dev/null) || exit 0; "
-	"for p in \"$@\"; do printf '%s\\n' \"$q\" | grep -qiF -- \"$p\" && exit 1; done; exit 0";
-
-#define LATE_MAIL_PASSES 40
-
-static int
-old_side_quiet(struct step_ctx *ctx)
-{
-	struct strlist args = STRLIST_INIT;
-	struct strbuf spool = STRBUF_INIT;
-	size_t i;
-	int r;
-
-	spool_path(ctx->f->cf->from, ctx->a, &spool);
-	strlist_push(&args, spool.buf);
-	strlist_pushf(&args, "<%s@", ctx->a->name);
-	for (i = 0; i < ctx->a->domains.n; i++)
-		strlist_pushf(&args, "@%s>", ctx->a->domains.v[i]);
-	r = host_sh(ctx, ctx->f->cf->from, quiet_script, (const char *const *)args.v, NULL);
-	strlist_clear(&args);
-	strbuf_release(&spool);
-	return r == 0;
-}
-
-static int
-spool_apply(struct step_ctx *ctx)
-{
-	size_t n = 0, more;
-	int late = strcmp(ctx->def->id, "phase1.10") == 0, pass;
-
-	if (move_spool(ctx, ctx->f->cf->from, ctx->f->cf->to, &n) < 0)
-		return -1;
-	for (pass = 0; late && pass < LATE_MAIL_PASSES && !old_side_quiet(ctx); pass++) {
-		sleep(2);
-		more = 0;
-		if (move_spool(ctx, ctx->f->cf->from, ctx->f->cf->to, &more) < 0)
-			return -1;
-		n += more;
-	}
-	strbuf_addf(&ctx->detail, "%zu %smessages moved", n, late ? "late " : "");
-	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id,
-	    late ? EV_MAIL_END : EV_MAIL_START, now_seconds(), ctx->detail.buf);
-}
-
-/* the old spool holds nothing the new one lacks */
-static int
-spool_verify(struct step_ctx *ctx)
-{
-	struct config *cf = ctx->f->cf;
-	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
-	struct strbuf add = STRBUF_INIT, id = STRBUF_INIT;
-	size_t n = 0;
-	int r = 0;
-
-	spool_path(cf->from, ctx->a, &old);
-	spool_path(cf->to, ctx->a, &new);
-	if (read_spool_locked(ctx, cf->from, old.buf, &a) < 0 ||
-	    read_spool_locked(ctx, cf->to, new.buf, &b) < 0 ||
-	    missing_messages(&b, &a, &add, &n, &id) < 0)
-		r = step_error(ctx, "cannot read the spools");
-	else if (n > 0 && strcmp(ctx->def->id, "phase1.10") == 0)
-		r = step_error(ctx, "%zu messages on %s are not on %s", n, cf->from->name, cf->to->name);
-	strbuf_release(&old);
-	strbuf_release(&new);
-	strbuf_release(&a);
-	strbuf_release(&b);
-	strbuf_release(&add);
-	strbuf_release(&id);
 	return r;
 }
 
@@ -640,15 +561,16 @@ send_test(struct step_ctx *ctx, const struct host *via, const char *to, const ch
 	return r;
 }
 
+/* $1 spool, $2 seconds, then the tags: every tag in the spool */
 static const char arrived_script[] =
-	"i=0; while [ $i -lt \"$2\" ]; do n=0; shift 0; "
-	"for t in \"$3\" \"$4\"; do grep -qF -- \"$t\" \"$1\" 2>/dev/null && n=$((n+1)); done; "
-	"[ $n -eq 2 ] && exit 0; sleep 1; i=$((i+1)); done; exit 1";
+	"s=$1 w=$2; shift 2; i=0; while [ $i -lt \"$w\" ]; do ok=1; "
+	"for t in \"$@\"; do grep -qF -- \"$t\" \"$s\" 2>/dev/null || { ok=0; break; }; done; "
+	"[ $ok = 1 ] && exit 0; sleep 1; i=$((i+1)); done; exit 1";
 
 static int
 probe_mail_test(struct step_ctx *ctx)
 {
-	int r = skip_if_forwarded(ctx);
+	int r = mail_skip_if_forwarded(ctx);
 
 	if (r == PROBE_TODO)
 		strbuf_addf(&ctx->diff, "send a test message through %s and %s\n",
@@ -661,61 +583,45 @@ mail_test_apply(struct step_ctx *ctx)
 {
 	struct config *cf = ctx->f->cf;
 	struct maps m;
-	struct strbuf to = STRBUF_INIT, t1 = STRBUF_INIT, t2 = STRBUF_INIT, spool = STRBUF_INIT;
-	char secs[16];
-	int r = -1;
+	struct strbuf to = STRBUF_INIT, spool = STRBUF_INIT;
+	struct strlist args = STRLIST_INIT, more = STRLIST_INIT;
+	double t = now_seconds() * 1000;
+	size_t i;
+	int r = 0;
 
 	if (maps_load(ctx, cf->to, &m) < 0)
 		return -1;
 	test_address(ctx, &m, &to);
 	maps_release(&m);
-	strbuf_addf(&t1, "ferry-%s-%.0f-old", ctx->a->name, now_seconds() * 1000);
-	strbuf_addf(&t2, "ferry-%s-%.0f-new", ctx->a->name, now_seconds() * 1000);
-	spool_path(cf->to, ctx->a, &spool);
-	snprintf(secs, sizeof secs, "%d", MAIL_ARRIVE_SECONDS);
-	if (send_test(ctx, cf->from, to.buf, t1.buf) == 0 &&
-	    send_test(ctx, cf->to, to.buf, t2.buf) == 0) {
-		const char *args[] = { spool.buf, secs, t1.buf, t2.buf, NULL };
-
-		if (host_sh(ctx, cf->to, arrived_script, args, NULL) != 0)
-			step_error(ctx, "%s: the test messages did not arrive in %s within %s s",
-			    cf->to->name, spool.buf, secs);
-		else {
-			strbuf_addf(&ctx->detail, "test messages to %s through both hosts arrived in %s",
-			    to.buf, spool.buf);
-			r = 0;
-		}
+	saved_addresses(ctx, &more);
+	mail_spool_path(cf->to, ctx->a, &spool);
+	strlist_push(&args, spool.buf);
+	strlist_pushf(&args, "%d", MAIL_ARRIVE_SECONDS);
+	strlist_pushf(&args, "ferry-%s-%.0f-old", ctx->a->name, t);
+	strlist_pushf(&args, "ferry-%s-%.0f-new", ctx->a->name, t);
+	if (send_test(ctx, cf->from, to.buf, args.v[2]) < 0 ||
+	    send_test(ctx, cf->to, to.buf, args.v[3]) < 0)
+		r = -1;
+	/* every address found delivering with no line of its own, through the old host */
+	for (i = 0; r == 0 && i < more.n; i++) {
+		strlist_pushf(&args, "ferry-%s-%.0f-%zu", ctx->a->name, t, i);
+		r = send_test(ctx, cf->from, more.v[i], args.v[args.n - 1]);
 	}
+	if (r == 0 && host_sh(ctx, cf->to, arrived_script, (const char *const *)args.v, NULL) != 0)
+		r = step_error(ctx, "%s: the test messages did not arrive in %s within %d s",
+		    cf->to->name, spool.buf, MAIL_ARRIVE_SECONDS);
+	if (r == 0) {
+		strbuf_addf(&ctx->detail, "test messages to %s through both hosts arrived in %s",
+		    to.buf, spool.buf);
+		if (more.n)
+			strbuf_addf(&ctx->detail, "; and to %zu more addresses through %s", more.n,
+			    cf->from->name);
+	}
+	strlist_clear(&args);
+	strlist_clear(&more);
 	strbuf_release(&to);
-	strbuf_release(&t1);
-	strbuf_release(&t2);
 	strbuf_release(&spool);
 	return r;
-}
-
-/*
- * phase1.7 undone, after phase1.8's undo sent new mail to the old host
- * again: the new spool (the moved messages and whatever arrived there
- * meanwhile) goes back into the old one, each message once, and the new
- * host keeps a dated 0600 copy.
- */
-static int
-spool_back(struct step_ctx *ctx)
-{
-	size_t n = 0;
-
-	if (move_spool(ctx, ctx->f->cf->to, ctx->f->cf->from, &n) < 0)
-		return -1;
-	strbuf_addf(&ctx->detail, "%zu messages carried back to %s", n, ctx->f->cf->from->name);
-	return 0;
-}
-
-/* phase1.10 moved mail the same way phase1.7 did: phase1.7's undo carries it all back */
-static int
-late_back(struct step_ctx *ctx)
-{
-	strbuf_addstr(&ctx->detail, "the spool goes back with phase1.7");
-	return 0;
 }
 
 int
@@ -728,10 +634,10 @@ mail_is_forwarded(struct step_ctx *ctx)
 
 static const struct step_ops mail_steps[] = {
 	{ "phase1.6", mode_probe, mode_apply, NULL, NULL },
-	{ "phase1.7", spool_probe, spool_apply, spool_verify, spool_back },
+	{ "phase1.7", mail_spool_probe, mail_spool_apply, mail_spool_verify, mail_spool_back },
 	{ "phase1.8", switch_probe, switch_apply, switch_verify, switch_undo },
 	{ "phase1.9", probe_mail_test, mail_test_apply, NULL, NULL },
-	{ "phase1.10", spool_probe, spool_apply, spool_verify, late_back },
+	{ "phase1.10", mail_spool_probe, mail_spool_apply, mail_spool_verify, mail_late_back },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

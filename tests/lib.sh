@@ -34,6 +34,8 @@ export LAB_ID=${LAB_ID:-}
 LAB_WORLD=$("$LAB_SH" world 2>/dev/null) || LAB_WORLD=seed
 # shellcheck source=tests/lab/world-seed.env
 . "$TEST_DIR/lab/world-$LAB_WORLD.env"
+# the MTA of charon and neko-base (tests/lab/mta-postfix.sh)
+export LAB_MTA=${LAB_MTA:-sendmail}
 
 test_count=0
 test_success=0
@@ -231,6 +233,43 @@ wait_in_spool() {
 	done
 	echo "wait_in_spool: '$3' not in $1:$W_SPOOL/$2 after ${4:-20} s" >&2
 	return 1
+}
+
+# mta_kill HOST : HOST's MTA stopped so that nothing (mta-reload included)
+# can start it again; mta_revive HOST undoes it and starts the MTA
+mta_kill() {
+	if [ "$LAB_MTA" = postfix ]; then
+		lab "$1" postfix stop >/dev/null 2>&1 &&
+		lab "$1" mount --bind /bin/false /usr/lib/postfix/sbin/master
+	else
+		lab "$1" /etc/init.d/sendmail stop >/dev/null 2>&1 &&
+		lab "$1" mount --bind /bin/false /usr/sbin/sendmail-mta
+	fi
+}
+mta_revive() {
+	if [ "$LAB_MTA" = postfix ]; then
+		lab "$1" umount /usr/lib/postfix/sbin/master &&
+		lab "$1" postfix start >/dev/null 2>&1
+	else
+		lab "$1" umount /usr/sbin/sendmail-mta &&
+		lab "$1" /etc/init.d/sendmail start >/dev/null 2>&1
+	fi
+}
+
+# queue_empty HOST : HOST's MTA queue holds nothing (sendmail's mailq says
+# "Total requests: 0" or "... is empty", postfix's "Mail queue is empty");
+# the listing is left in mailq.HOST
+queue_empty() {
+	lab "$1" mailq >"mailq.$1" 2>&1
+	grep -q "Total requests: 0\|is empty" "mailq.$1" && ! grep -q "Total requests: [1-9]" "mailq.$1"
+}
+
+# no_bounce HOST : HOST's mail log shows no bounce or DSN and no unknown user
+# (sendmail: "DSN:", "User unknown"; postfix: "status=bounced", "sender
+# non-delivery notification"); the log is left in mail.log.HOST
+no_bounce() {
+	lab "$1" cat /var/log/mail.log >"mail.log.$1" &&
+	! grep -i "DSN:\|User unknown\|status=bounced\|non-delivery notification" "mail.log.$1"
 }
 
 # mush_talk ADDR PORT 'line'... : connect from the client, send each line,

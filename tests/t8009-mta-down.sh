@@ -16,8 +16,7 @@ test_expect_success 'fresh seed world, alice prepared' '
 
 # mta-reload would start a merely stopped sendmail again: it must not start
 test_expect_success 'neko-base MTA down for good: phase1.8 fails, naming the host' '
-	lab neko-base /etc/init.d/sendmail stop >stop.out 2>&1 &&
-	lab neko-base mount --bind /bin/false /usr/sbin/sendmail-mta &&
+	mta_kill neko-base &&
 	test_expect_code 1 ferry_client run --yes alice >run.out 2>run.err &&
 	test_grep "^ferry: alice: phase1.8: neko-base: " run.err &&
 	test_grep "^alice: phase1.7: done" run.out &&
@@ -32,8 +31,7 @@ test_expect_success 'the old host still delivers: its table unchanged, mail land
 '
 
 test_expect_success 'the MTA back, the run resumes to the end' '
-	lab neko-base umount /usr/sbin/sendmail-mta &&
-	lab neko-base /etc/init.d/sendmail start >start.out 2>&1 &&
+	mta_revive neko-base &&
 	ferry_client run --yes alice >resume.out 2>resume.err &&
 	test_grep "^alice: phase1.8: done" resume.out &&
 	test_grep "^alice: phase1.10: done" resume.out

@@ -10,6 +10,9 @@
 #   lab.sh exec HOST CMD...   run CMD inside HOST (stdin passed, exit status returned)
 #   lab.sh world              the world this lab is built with (seed, stock)
 #
+# LAB_MTA=postfix (default sendmail) gives charon and neko-base postfix
+# (tests/lab/mta-postfix.sh); a lab up with the other MTA is rebuilt by `up`.
+#
 # LAB_ID (default empty) keeps parallel labs apart: netns lab$LAB_ID-HOST,
 # state under /tmp/lab$LAB_ID.  LAB_WORLD (default seed) picks the world `up`
 # builds: its facts in world-NAME.env, its own provisioning (if any) in
@@ -51,7 +54,7 @@ MUX_PASSWORD=potrzebie
 # own (it redefines what differs); a host gets them all as one stream
 # (host_script), so they are already defined there
 world_files() {
-	echo "$LABDIR/world-$LAB_WORLD.env" "$LABDIR/seed.sh" "$LABDIR/provision.sh"
+	echo "$LABDIR/world-$LAB_WORLD.env" "$LABDIR/seed.sh" "$LABDIR/provision.sh" "$LABDIR/mta-postfix.sh"
 	[ ! -e "$LABDIR/world-$LAB_WORLD.sh" ] || echo "$LABDIR/world-$LAB_WORLD.sh"
 }
 if ! declare -F __provision >/dev/null; then
@@ -104,7 +107,7 @@ hostenter() {
 host_script() {
 	local h=$1; shift
 	# shellcheck disable=SC2046
-	hostenter "$h" LAB_ID="$LAB_ID" LAB_WORLD="$LAB_WORLD" /bin/bash /dev/fd/3 "$@" \
+	hostenter "$h" LAB_ID="$LAB_ID" LAB_WORLD="$LAB_WORLD" LAB_MTA="$LAB_MTA" /bin/bash /dev/fd/3 "$@" \
 		3< <(cat $(world_files) "$SELF")
 }
 
@@ -124,6 +127,7 @@ PACKAGES_EXTRA="iptables cron"
 
 cmd_install() {
 	local p missing=""
+	pf_fetch || die "cannot fetch postfix for LAB_MTA=postfix"
 	for p in $PACKAGES $PACKAGES_EXTRA; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
 			missing="$missing $p"
@@ -245,6 +249,7 @@ __hostinit() {
 			$5 == r "/ns" || $5 == "/run/netns" { print $5 }' /proc/self/mountinfo | sort -ru); do
 		umount -l "$m" 2>/dev/null || true
 	done
+	pf_mount_usr "$h"
 	mount --bind -o ro /var/lib/dpkg "$L/var/lib/dpkg"
 	if [ "$h" = "$W_CLIENT" ]; then
 		mount --bind "$project" /ferry
@@ -303,6 +308,7 @@ __hostinit() {
 lab_is_up() {
 	local h
 	[ -e "$ROOT/.up" ] || return 1
+	[ "$(cat "$ROOT/.mta" 2>/dev/null)" = "$LAB_MTA" ] || return 1
 	for h in $HOSTS; do
 		host_ok "$h" && hostenter "$h" true 2>/dev/null || return 1
 	done
@@ -327,6 +333,7 @@ cmd_up() {
 		lock_lab
 	fi
 	t0=$(now)
+	if [ "$LAB_MTA" = postfix ]; then pf_fetch || die "cannot fetch postfix"; fi
 	mkdir -p "$ROOT"
 	mountpoint -q "$ROOT" || mount -t tmpfs -o mode=755,size=4g "$LAB-state" "$ROOT" ||
 		die "cannot mount a tmpfs on $ROOT"
@@ -337,7 +344,7 @@ cmd_up() {
 	ssh-keygen -q -t ed25519 -N '' -C "tester@client.$DOMAIN" -f "$ROOT/keys/lab_ed25519" </dev/null
 	for h in $HOSTS; do
 		( seed_tree "$h" && write_hosts_files "$h" && write_ssh "$h" && write_bind "$h" &&
-		  if [ "$h" != "$W_CLIENT" ]; then write_apache "$h" && write_sendmail "$h"; fi ) &
+		  if [ "$h" != "$W_CLIENT" ]; then write_apache "$h" && write_sendmail "$h" && write_postfix "$h"; fi ) &
 		pids="$pids $!"
 	done
 	for h in $pids; do wait "$h" || rc=1; done
@@ -357,6 +364,7 @@ cmd_up() {
 	[ -z "$fail" ] || { up_failed "provisioning failed on:$fail"; return 1; }
 	say "daemons started ($(elapsed "$t0") s)"
 	host_script "$W_CLIENT" __settle || { up_failed "DNS did not settle"; return 1; }
+	echo "$LAB_MTA" >"$ROOT/.mta"
 	: >"$ROOT/.up"
 	say "up in $(elapsed "$t0") s"
 }
@@ -438,7 +446,7 @@ cmd_status() {
 	local h up=0 down=0 line
 	for h in $HOSTS; do
 		if host_ok "$h" && hostenter "$h" true 2>/dev/null; then
-			line=$(hostenter "$h" sh -c 'for d in rsyslogd sshd named apache2 sendmail-mta netmux; do
+			line=$(hostenter "$h" sh -c 'for d in rsyslogd sshd named apache2 sendmail-mta master netmux; do
 				n=$(pgrep -c -x "$d" 2>/dev/null); [ "${n:-0}" -gt 0 ] && printf " %s" "$d"; done' 2>/dev/null)
 			echo "$h	up	$(addr_of "$h")	$line"
 			up=$((up + 1))
@@ -447,7 +455,10 @@ cmd_status() {
 			down=$((down + 1))
 		fi
 	done
-	if [ $down = 0 ] && [ -e "$ROOT/.up" ]; then
+	if [ $down = 0 ] && [ -e "$ROOT/.up" ] && [ "$(cat "$ROOT/.mta" 2>/dev/null)" != "$LAB_MTA" ]; then
+		say "up with MTA $(cat "$ROOT/.mta" 2>/dev/null), not LAB_MTA=$LAB_MTA (lab.sh up rebuilds it)"
+		return 2
+	elif [ $down = 0 ] && [ -e "$ROOT/.up" ]; then
 		say "up"
 		return 0
 	elif [ $up = 0 ]; then

@@ -131,15 +131,21 @@ dave_files() {	# a home with thousands of files, odd names, links, a sparse file
 	chown -R dave:dave /home/dave
 }
 
-seed_mail() {	# three real messages for alice, delivered by charon's sendmail (MTA config)
-	local i
+seed_mail() {	# three real messages for alice, delivered by charon's MTA
+	local i n
 	for i in 1 2 3; do
 		printf '%s\n' "From: Friend $i <friend$i@owners.test>" "To: alice@alice.test" \
 			"Subject: lab seed message $i" "Date: $(date -R)" \
 			"Message-Id: <seed$i.$SERIAL@owners.test>" "" "Hello Alice, this is seed message $i." |
 			sendmail -Am -odi -oi -f "friend$i@owners.test" alice@alice.test || return 1
 	done
-	[ "$(grep -c '^From ' /var/mail/alice 2>/dev/null)" -ge 3 ]
+	# postfix delivers after sendmail(1) returns
+	for i in $(seq 100); do
+		n=$(grep -c '^From ' /var/mail/alice 2>/dev/null)
+		[ "${n:-0}" -ge 3 ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 prov_common() {
@@ -191,12 +197,12 @@ prov_charon() {
 	bg dave-files dave_files
 	bg named start_daemon /etc/init.d/named start
 	bg apache2 start_daemon /etc/init.d/apache2 start
-	bg sendmail start_daemon /etc/init.d/sendmail start
+	bg mta start_mta
 	bg bob-game make_game bob 2860 BobMUSH
 	bg dave-game make_game dave 2861 DaveMUSH
 	bg_wait || return 1
 	plog "daemons and games up"
-	wait_tcp 127.0.0.1 25 10 || { plog "sendmail not listening"; return 1; }
+	wait_tcp 127.0.0.1 25 10 || { plog "the MTA is not listening"; return 1; }
 	seed_mail || { plog "seed mail not delivered"; return 1; }
 	rm -rf /tmp/lab-seed
 }
@@ -204,7 +210,7 @@ prov_charon() {
 prov_neko_base() {
 	BG=""
 	bg apache2 start_daemon /etc/init.d/apache2 start
-	bg sendmail start_daemon /etc/init.d/sendmail start
+	bg mta start_mta
 	wait_soa "$W_OLD_ADDR" 20 || { plog "$W_OLD's named not answering"; return 1; }
 	start_daemon /etc/init.d/named start
 	secondary_settle || return 1

@@ -267,7 +267,7 @@ stage_seed() {
 write_client_files() {
 	local D=$ROOT/$W_CLIENT/root/lab g
 	mkdir -p -m 700 "$D"
-	install -m 644 "$LABDIR/$W_CONF" "$D/ferry.conf"
+	pf_conf <"$LABDIR/$W_CONF" >"$D/ferry.conf" && chmod 644 "$D/ferry.conf"
 	for g in bob dave; do
 		printf 'connect wizard %s\n' "$MUX_PASSWORD" >"$D/$g.connect"
 		chmod 600 "$D/$g.connect"

@@ -1,4 +1,4 @@
-/* t-mbox.c: splitting a spool on "From " lines, Message-IDs, merging late mail. */
+/* t-mbox.c: splitting a spool on "From " lines, Message-IDs, merging late mail by content. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,15 +81,16 @@ test_merge(const struct strbuf *spool)
 	CHECK_INT(mbox_parse(&a, spool->buf, spool->len), 0);
 	CHECK_INT(mbox_parse(&b, late.buf, late.len), 0);
 	CHECK_INT(b.n, 5);
-	CHECK(mbox_contains(&a, &b, 0));	/* same Message-ID, other envelope */
-	CHECK(mbox_contains(&a, &b, 1));	/* no Message-ID, same bytes */
+	CHECK(!mbox_contains(&a, &b, 0));	/* same Message-ID, other bytes: another message */
+	CHECK(mbox_contains(&a, &b, 1));	/* same bytes */
 	CHECK(!mbox_contains(&a, &b, 2));
-	CHECK_INT(mbox_missing(&a, &b), 3);
+	CHECK(!mbox_contains(&a, &b, 3));	/* its second copy: both move */
+	CHECK_INT(mbox_missing(&a, &b), 4);
 	CHECK_INT(mbox_merge(spool->buf, spool->len, late.buf, late.len, &out, &added), 1);
-	CHECK_INT(added, 2);
+	CHECK_INT(added, 4);
 	CHECK(unit_same_as(&out, DATA "expect-merged"));
 	CHECK_INT(mbox_parse(&m, out.buf, out.len), 0);
-	CHECK_INT(m.n, 5);
+	CHECK_INT(m.n, 7);
 	CHECK_INT(mbox_missing(&m, &b), 0);
 	CHECK_INT(mbox_missing(&m, &a), 0);
 	/* merging again adds nothing and keeps every byte */
@@ -142,9 +143,9 @@ test_append_message(const struct strbuf *spool)
 	CHECK(!mbox_repeated(&in, 2));
 	CHECK(mbox_repeated(&in, 3));
 	for (i = 0; i < in.n; i++)
-		if (!mbox_contains(&have, &in, i) && !mbox_repeated(&in, i))
+		if (!mbox_contains(&have, &in, i))
 			mbox_append_message(&add, &cur, &in, i);
-	CHECK(strncmp(add.buf, "\nFrom dave@", 11) == 0);
+	CHECK(strncmp(add.buf, "\nFrom bob@", 10) == 0);
 	CHECK(strstr(add.buf, ">From quoted\n\nFrom erin@") != NULL);
 	CHECK(add.len > 3 && strcmp(add.buf + add.len - 3, "e\n\n") == 0);
 	strbuf_add(&cur, add.buf, add.len);
@@ -159,6 +160,60 @@ test_append_message(const struct strbuf *spool)
 	strbuf_release(&add);
 }
 
+/* issue 15: a cross-posted copy shares the Message-ID of a message already moved */
+static void
+test_same_id_two_messages(void)
+{
+	const char *spool = "From a@x  Mon Nov 23 10:00:00 2026\nMessage-ID: <dup@x>\n"
+	    "To: alice@alice.test\n\nfirst copy\n\n";
+	const char *late = "From a@x  Mon Nov 23 10:00:01 2026\nMessage-ID: <dup@x>\n"
+	    "To: list@alice.test\n\nsecond copy, through the list\n\n";
+	struct strbuf out = STRBUF_INIT, again = STRBUF_INIT;
+	struct mbox a, b, m;
+	char d1[65], d2[65];
+	size_t added = 0;
+
+	CHECK_INT(mbox_merge(spool, strlen(spool), late, strlen(late), &out, &added), 1);
+	CHECK_INT(added, 1);
+	CHECK_INT(parse_str(&m, out.buf), 0);
+	CHECK_INT(m.n, 2);
+	CHECK_STR(m.msgs[0].message_id, m.msgs[1].message_id);
+	CHECK(strcmp(m.msgs[0].digest, m.msgs[1].digest) != 0);
+	/* merged again: nothing more, so a resumed move doubles nothing */
+	CHECK_INT(mbox_merge(out.buf, out.len, late, strlen(late), &again, &added), 0);
+	CHECK_INT(added, 0);
+	/* copies are counted: the spool holds one, the moved text two, one goes */
+	strbuf_reset(&again);
+	strbuf_addstr(&again, late);
+	strbuf_addstr(&again, late);
+	CHECK_INT(parse_str(&a, out.buf), 0);
+	CHECK_INT(parse_str(&b, again.buf), 0);
+	CHECK_INT(mbox_missing(&a, &b), 1);
+	CHECK(mbox_contains(&a, &b, 0));
+	CHECK(!mbox_contains(&a, &b, 1));
+	CHECK(mbox_repeated(&b, 1));
+	/* the spool's digest: the same messages in another order, the same digest */
+	strbuf_reset(&again);
+	strbuf_addstr(&again, late);
+	strbuf_addstr(&again, spool);
+	mbox_release(&b);
+	CHECK_INT(parse_str(&b, again.buf), 0);
+	mbox_digest(&m, d1);
+	mbox_digest(&b, d2);
+	CHECK_STR(d1, d2);
+	mbox_digest(&a, d2);
+	CHECK_STR(d1, d2);
+	mbox_release(&b);
+	CHECK_INT(parse_str(&b, spool), 0);
+	mbox_digest(&b, d2);
+	CHECK(strcmp(d1, d2) != 0);
+	mbox_release(&a);
+	mbox_release(&b);
+	mbox_release(&m);
+	strbuf_release(&out);
+	strbuf_release(&again);
+}
+
 int
 main(void)
 {
@@ -170,6 +225,7 @@ main(void)
 	test_merge(&spool);
 	test_merge_tails();
 	test_append_message(&spool);
+	test_same_id_two_messages();
 	strbuf_release(&spool);
 	UNIT_DONE("mbox");
 }

@@ -1,0 +1,17 @@
+/*
+ * mta-postfix.c: postfix's side of mta.h.  The account's addresses are in
+ * virtual_alias_maps = hash:FILE (ferry's virtusertable key), the local
+ * domains in a file mydestination names (ferry's mta-domains).  postmap
+ * builds FILE.db in place under its own lock; postmap -q answers lookups
+ * from the built database, as smtpd and cleanup will.
+ */
+#include "mta.h"
+
+const struct mta_ops mta_postfix = {
+	"postfix",
+	"t=$(mktemp -d) && cp \"$1\" \"$t/map\" && postmap \"$t/map\"; r=$?; rm -rf \"$t\"; exit $r",
+	"postmap \"$1\"",
+	"[ -e \"$1.db\" ] || { echo \"no $1.db\"; exit 2; }; postmap -q \"$2\" \"hash:$1\"",
+	"postqueue -p 2>/dev/null",
+	"/etc/aliases",
+};

@@ -1,0 +1,22 @@
+/*
+ * mta-sendmail.c: sendmail's side of mta.h.  The virtusertable is built by
+ * makemap (what Debian's /etc/mail/Makefile runs on reload), into a
+ * scratch name first so sendmail never reads a half-written database, then
+ * given the live database's owner and mode (root:smmsp 0640) and renamed.
+ */
+#include "mta.h"
+
+const struct mta_ops mta_sendmail = {
+	"sendmail",
+	"t=$(mktemp -d) && makemap hash \"$t/map\" < \"$1\"; r=$?; rm -rf \"$t\"; exit $r",
+	"umask 077; t=\"$1.ferry-db\"; rm -f \"$t.db\"; "
+	"makemap hash \"$t\" < \"$1\" || { rm -f \"$t.db\"; exit 1; }; "
+	"if [ -e \"$1.db\" ]; then chown --reference=\"$1.db\" \"$t.db\" && "
+	"chmod --reference=\"$1.db\" \"$t.db\" || exit 1; fi; mv -f \"$t.db\" \"$1.db\"",
+	/* makemap -u dumps "key<TAB>value" with keys folded to lower case */
+	"[ -e \"$1.db\" ] || { echo \"no $1.db\"; exit 2; }; "
+	"makemap -u hash \"$1\" | awk -v k=\"$2\" 'BEGIN { k = tolower(k) } "
+	"tolower($1) == k { sub(/^[^ \\t]+[ \\t]+/, \"\"); print; f = 1; exit } END { exit !f }'",
+	"mailq 2>/dev/null",
+	"/etc/aliases",
+};
