@@ -400,7 +400,9 @@ del_record(const struct zone *z, size_t i, struct edits *e)
 {
 	edits_add(e, z->rr[i].start, z->rr[i].end - z->rr[i].start, "");
 	e->deleted[i] = 1;
-	e->ttl_break[i] = z->rr[i].has_ttl;
+	/* a source of the TTL its followers inherit: its own field, or (no $TTL,
+	   none written, none inherited) a SOA's minimum, as BIND reads it */
+	e->ttl_break[i] = z->rr[i].has_ttl || (!z->rr[i].ttl_inherited && !z->rr[i].under_dollar_ttl);
 }
 
 static void
