@@ -75,7 +75,7 @@ FUZZ_SRC := $(wildcard fuzz/fuzz-*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 FUZZ_OBJ := $(SRC:src/%.c=build/fuzz/obj/%.o)
 FUZZ_RUNS ?= 10000000
-FUZZ_TIME ?= 1800
+FUZZ_TIME ?= 3600
 
 build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h src/*.def)
 	@mkdir -p build/fuzz/obj
@@ -93,7 +93,9 @@ build/fuzz/%: fuzz/%.c fuzz/fuzz.h build/fuzz/libferry.a
 
 fuzz-build: $(FUZZ_BIN)
 
-# every target for FUZZ_RUNS executions or FUZZ_TIME seconds: fails on a crash or too few runs
+# every target until its total over runs (fuzz/NOTES) reaches FUZZ_RUNS executions, each run
+# at most FUZZ_TIME seconds (less when the target's last rate needs less): fails on a crash or
+# a total still short; new inputs that add coverage join fuzz/corpus (commit them)
 fuzz: fuzz-deps
 	$(MAKE) fuzz-build
 	scripts/fuzz.sh run $(FUZZ_RUNS) $(FUZZ_TIME) $(FUZZ_BIN)

@@ -179,24 +179,30 @@ sort_unique(struct strlist *l)
 	l->v[l->n] = NULL;
 }
 
-/* a directory inside another new one is found by the outer one's find */
+/*
+ * a directory inside another new one is found by the outer one's find.
+ * Every entry is judged against the whole sorted list first, then the list
+ * is compacted: compacting while searching would search freed names.
+ */
 static void
 drop_nested_dirs(struct strlist *l)
 {
 	struct strbuf up = STRBUF_INIT;
+	char *inside = xcalloc(l->n + 1, 1);
 	size_t i, k = 0;
 
 	for (i = 0; i < l->n; i++) {
 		char *slash;
-		int inside = 0;
 
 		strbuf_reset(&up);
 		strbuf_addstr(&up, l->v[i]);
-		while (!inside && (slash = strrchr(up.buf, '/')) != NULL && slash > up.buf + 1) {
+		while (!inside[i] && (slash = strrchr(up.buf, '/')) != NULL && slash > up.buf + 1) {
 			strbuf_setlen(&up, (size_t)(slash - up.buf));
-			inside = bsearch(&up.buf, l->v, l->n, sizeof *l->v, strp_cmp) != NULL;
+			inside[i] = bsearch(&up.buf, l->v, l->n, sizeof *l->v, strp_cmp) != NULL;
 		}
-		if (inside)
+	}
+	for (i = 0; i < l->n; i++) {
+		if (inside[i])
 			free(l->v[i]);
 		else
 			l->v[k++] = l->v[i];
@@ -204,6 +210,7 @@ drop_nested_dirs(struct strlist *l)
 	l->n = k;
 	if (l->v)
 		l->v[k] = NULL;
+	free(inside);
 	strbuf_release(&up);
 }
 

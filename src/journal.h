@@ -71,7 +71,8 @@ int journal_step_set(struct journal *j, const char *account, const char *step,
  * <= 0 means now.  The kinds, and who emits them:
  *
  *   files.start  phase1.2   the owner's freeze notice was accepted by the MTA
- *   files.end    phase1.3   the final rsync finished without error
+ *   files.end    phase1.3   the final rsync and its verification pass finished
+ *                           (the owner is still asked to keep still during both)
  *   mail.start   phase1.7   the spool was moved (mail now split across hosts)
  *   mail.end     phase1.10  late mail that reached the old host was moved
  *   mush.start   phase1.1   the game stopped on the old host (mush-freeze =

@@ -73,6 +73,10 @@ wait_gate(struct step_ctx *ctx, const struct run_opts *o)
 	while (ctx->wait_seconds > 0) {
 		unsigned s = ctx->wait_seconds > 5 ? 5 : (unsigned)(ctx->wait_seconds + 0.999);
 
+		/* under a millisecond left: sleep(0) would never bring it down */
+		if (s == 0)
+			s = 1;
+
 		info("%s: %s: %.0f s left before the old TTL has passed", ctx->a->name,
 		    ctx->def->id, ctx->wait_seconds);
 		sleep(s);

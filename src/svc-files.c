@@ -12,17 +12,11 @@
 #include "edit.h"
 #include "fault.h"
 #include "files-track.h"
+#include "rsync-stats.h"
 #include "web.h"
 
 #define RSYNC_VANISHED 24	/* files vanished during the pass: a warning */
 #define RSYNC_PERSIST	5	/* seconds the old host keeps an idle rsync connection */
-
-struct rsync_stats {
-	long long files;	/* regular files transferred */
-	long long bytes;	/* total transferred file size */
-	long long entries;	/* --itemize-changes lines */
-	double seconds;
-};
 
 static void
 home_of(struct strbuf *sb, const struct host *h, const struct account *a)
@@ -90,64 +84,6 @@ rsync_argv(struct strlist *argv, struct step_ctx *ctx, const char *src, const ch
 	}
 }
 
-static long long
-stat_number(const char *out, const char *label)
-{
-	const char *p = strstr(out, label);
-	long long n = 0;
-
-	if (p == NULL)
-		return -1;
-	for (p += strlen(label); *p && (*p == ' ' || *p == ':'); p++)
-		;
-	for (; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			n = n * 10 + (*p - '0');
-		else if (*p != ',')
-			break;
-	}
-	return n;
-}
-
-/* an --itemize-changes line: an 11-character change code, a space, a name */
-static int
-is_itemize_line(const char *p)
-{
-	int i;
-
-	if (strncmp(p, "*deleting ", 10) == 0)
-		return 1;
-	if (!p[0] || !strchr("<>ch.", p[0]) || !p[1] || !strchr("fdLDS", p[1]))
-		return 0;
-	for (i = 2; i < 11; i++)
-		if (!p[i] || p[i] == '\n' || p[i] == ' ')
-			return 0;
-	return p[11] == ' ';
-}
-
-/* progress2 records end in \r and may precede an itemized name on its line */
-static const char *
-after_progress(const char *line)
-{
-	const char *p, *start = line;
-
-	for (p = line; *p && *p != '\n'; p++)
-		if (*p == '\r')
-			start = p + 1;
-	return start;
-}
-
-static long long
-itemized_lines(const char *out)
-{
-	long long n = 0;
-	const char *p;
-
-	for (p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		n += is_itemize_line(after_progress(p));
-	return n;
-}
-
 /* what the live line shows while rsync runs */
 struct rsync_live {
 	struct step_ctx *ctx;
@@ -206,9 +142,7 @@ rsync_exec(struct step_ctx *ctx, const struct strlist *argv, const struct strbuf
 	}
 	r = remote_run(&ctx->f->tr, ctx->f->cf->from, &c);
 	st->seconds = now_seconds() - t0;
-	st->files = stat_number(c.out.buf, "Number of regular files transferred");
-	st->bytes = stat_number(c.out.buf, "Total transferred file size");
-	st->entries = itemized_lines(c.out.buf);
+	rsync_stats_read(c.out.buf, st);
 	if (in && r == TRACK_HARDLINKS) {
 		child_release(&c);
 		return 1;
@@ -504,6 +438,25 @@ final_apply(struct step_ctx *ctx)
 	strbuf_release(&why);
 	if (r < 0)
 		return -1;
+	/* final_verify ends the files window: the pass it follows was this one */
+	ctx->priv = xstrdup("final pass made");
+	ctx->priv_free = free;
+	return 0;
+}
+
+/*
+ * phase1.3's verification, a dry pass over the whole home, runs while the
+ * owner is still asked not to change files: the files window (files.end)
+ * closes after it, not after the pass.  Run again by `ferry verify` it only
+ * checks: the window closed long before.
+ */
+static int
+final_verify(struct step_ctx *ctx)
+{
+	if (files_verify(ctx) < 0)
+		return -1;
+	if (ctx->priv == NULL)
+		return 0;
 	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_FILES_END,
 	    now_seconds(), ctx->detail.buf);
 }
@@ -533,7 +486,7 @@ final_undo(struct step_ctx *ctx)
 static const struct step_ops files_steps[] = {
 	{ "prep.2", files_probe, first_pass, files_verify, NULL },
 	{ "phase1.presync", files_probe, presync_apply, NULL, presync_undo },
-	{ "phase1.3", files_probe, final_apply, files_verify, final_undo },
+	{ "phase1.3", files_probe, final_apply, final_verify, final_undo },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

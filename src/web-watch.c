@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,7 @@ web_watch_stop(struct step_ctx *ctx, struct web_watch *w)
 static int
 parse_line(const char *line, struct web_watch_report *r, size_t *alloc)
 {
+	const char *num;
 	char *end;
 	double at;
 	int down = strncmp(line, "down ", 5) == 0;
@@ -222,8 +224,12 @@ parse_line(const char *line, struct web_watch_report *r, size_t *alloc)
 	}
 	if (!down && strncmp(line, "up ", 3) != 0)
 		return -1;
-	at = strtod(line + (down ? 5 : 3), &end);
-	if (end == line || at <= 0 || (int)(r->n % 2) != !down)
+	num = line + (down ? 5 : 3);
+	at = strtod(num, &end);
+	/* times are the child's clock: finite, and never going back ("nan",
+	   "inf" or a step back would make the downtime a lie) */
+	if (end == num || !isfinite(at) || at <= 0 || (r->n && at < r->at[r->n - 1]) ||
+	    (int)(r->n % 2) != !down)
 		return -1;
 	if (down ? *end != ' ' || end[1] == '\0' : *end != '\0')
 		return -1;

@@ -400,13 +400,36 @@ del_record(const struct zone *z, size_t i, struct edits *e)
 {
 	edits_add(e, z->rr[i].start, z->rr[i].end - z->rr[i].start, "");
 	e->deleted[i] = 1;
-	e->ttl_break[i] = z->rr[i].has_ttl;
+	/* a source of the TTL its followers inherit: its own field, or (no $TTL,
+	   none written, none inherited) a SOA's minimum, as BIND reads it */
+	e->ttl_break[i] = z->rr[i].has_ttl || (!z->rr[i].ttl_inherited && !z->rr[i].under_dollar_ttl);
 }
 
-static void
-set_token(struct edits *e, const struct zone_span *t, const char *text)
+/* a token's separator: a blank, a line's end, a comment or a parenthesis */
+static int
+separates(int c)
 {
-	edits_add(e, t->off, t->len, text);
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' || c == '(' || c == ')';
+}
+
+/*
+ * A token that abuts its neighbour ('A"text"': a quoted string needs no
+ * blank before it) gets a blank on that side, or the new text would join
+ * the neighbour into one token ("A198.51.100.9", a fuzz-zone find).
+ */
+static void
+set_token(const struct zone *z, struct edits *e, const struct zone_span *t, const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t end = t->off + t->len;
+
+	if (t->off > 0 && !separates(z->text[t->off - 1]))
+		strbuf_addch(&sb, ' ');
+	strbuf_addstr(&sb, text);
+	if (end < z->len && !separates(z->text[end]))
+		strbuf_addch(&sb, ' ');
+	edits_add(e, t->off, t->len, sb.buf);
+	strbuf_release(&sb);
 }
 
 static void
@@ -422,7 +445,7 @@ set_ttl_field(const struct zone *z, const struct zone_rr *rr, long ttl, struct e
 			end++;
 		edits_add(e, rr->ttl_tok.off, end - rr->ttl_tok.off, "");
 	} else if (rr->ttl_tok.len)
-		set_token(e, &rr->ttl_tok, num);
+		set_token(z, e, &rr->ttl_tok, num);
 	else if (ttl != ZONE_TTL_DEFAULT) {
 		/* a new field goes where a TTL is written: right after the owner */
 		at = rr->type_tok.off;
@@ -444,7 +467,7 @@ apply_set_a(const struct zone *z, const struct prep *p, struct edits *e, struct 
 	for (i = 0; i < z->n; i++)
 		if (!strcmp(z->rr[i].owner, p->name) && !strcmp(z->rr[i].type, "A") &&
 		    (!p->old || rd_is(&z->rr[i], p->old)) && ++n)
-			set_token(e, &z->rr[i].rd[0], p->c->value);
+			set_token(z, e, &z->rr[i].rd[0], p->c->value);
 	if (!p->old && n > 1) {
 		strbuf_addf(err, "%s: %s has %d A records: say which one to change",
 		    z->label, p->name, n);
@@ -501,8 +524,8 @@ apply_set_mx(const struct zone *z, const struct prep *p, struct edits *e)
 		else {
 			/* the old host's record becomes the new host's, in its place */
 			if (p->c->pref >= 0)
-				set_token(e, &z->rr[i].rd[0], pref);
-			set_token(e, &z->rr[i].rd[1], p->value);
+				set_token(z, e, &z->rr[i].rd[0], pref);
+			set_token(z, e, &z->rr[i].rd[1], p->value);
 			have_new = 1;
 		}
 	}
@@ -599,7 +622,7 @@ splice_serial(const struct zone *z, uint32_t serial, struct edits *e, struct str
 	if (i < 0)
 		return -1;
 	snprintf(num, sizeof(num), "%lu", (unsigned long)serial);
-	set_token(e, &z->rr[i].rd[2], num);
+	set_token(z, e, &z->rr[i].rd[2], num);
 	return 0;
 }
 

@@ -73,6 +73,30 @@ test_parse(void)
 	strbuf_release(&got);
 }
 
+/*
+ * mkdir -p a/b/c/d: every level reported as made; only ./a is sent whole
+ * (fuzz-track found the nested ones searched among names already freed)
+ */
+static void
+test_nested_dirs(void)
+{
+	static const char ev[] = "CREATE,ISDIR /home/alice/a\0CREATE,ISDIR /home/alice/a/b\0"
+	    "CREATE,ISDIR /home/alice/a/b/c\0CREATE,ISDIR /home/alice/a/b/c/d\0"
+	    "CREATE,ISDIR /home/alice/ab\0CREATE,ISDIR /home/alice/z/y\0";
+	struct track_root r[1];
+	struct strbuf why = STRBUF_INIT, got = STRBUF_INIT;
+
+	roots_of(r, "/home/alice", NULL);
+	CHECK_INT(track_parse(ev, sizeof ev - 1, OWN, r, 1, &why), 0);
+	joined(&got, &r[0].dirs);
+	CHECK_STR(got.buf, "./a|./ab|./z/y");
+	joined(&got, &r[0].list);
+	CHECK_STR(got.buf, "./a|./a/b|./a/b/c|./a/b/c/d|./ab|./z/y");
+	track_roots_release(r, 1);
+	strbuf_release(&why);
+	strbuf_release(&got);
+}
+
 /* every reason the list cannot be trusted, and one name that only looks like a root */
 static void
 expect_untrusted(const char *ev, size_t len, const char *reason)
@@ -186,6 +210,7 @@ int
 main(void)
 {
 	test_parse();
+	test_nested_dirs();
 	test_untrusted();
 	test_wrap();
 	UNIT_DONE("track");

@@ -59,6 +59,18 @@ refused(void)
 	web_watch_report_release(&r);
 	CHECK_INT(web_watch_parse("sideways 3\n", &r), -1);
 	web_watch_report_release(&r);
+	/* times that would make the downtime a lie (fuzz-webwatch) */
+	CHECK_INT(web_watch_parse("down nan a\nup 6\n", &r), -1);
+	web_watch_report_release(&r);
+	CHECK_INT(web_watch_parse("down 5 a\nup inf\n", &r), -1);
+	web_watch_report_release(&r);
+	CHECK_INT(web_watch_parse("down 5 a\nup 4.5\n", &r), -1);	/* back in time */
+	web_watch_report_release(&r);
+	CHECK_INT(web_watch_parse("down 5 a\nup 6\ndown 5.5 b\nup 7\n", &r), -1);
+	web_watch_report_release(&r);
+	CHECK_INT(web_watch_parse("down 5 a\nup 5\n", &r), 0);	/* one round: 0 s */
+	CHECK(web_watch_seconds(&r) == 0);
+	web_watch_report_release(&r);
 }
 
 int

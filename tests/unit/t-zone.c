@@ -573,6 +573,55 @@ test_escaped_blank_in_soa(void)
 	strbuf_release(&err);
 }
 
+/*
+ * no $TTL: a SOA with no TTL field is read with its minimum, and the records
+ * after it inherit that; removing it writes their TTL out (fuzz-zone)
+ */
+static void
+test_delete_soa_minimum_source(void)
+{
+	static const char text[] = "sub IN SOA ns1.alice.test. h.alice.test. 1 300 30 86400 900\n"
+	    "www IN A 192.0.2.10\n"
+	    "@ 300 IN SOA ns1.alice.test. h.alice.test. 1 300 30 86400 5\n"
+	    "@ 300 IN NS ns1.alice.test.\n";
+	struct zone_change del = { .op = ZONE_DEL, .name = "sub.alice.test", .type = "SOA" };
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct zone z = ZONE_INIT, z2 = ZONE_INIT;
+
+	CHECK_INT(zone_parse(&z, "db", "alice.test", text, sizeof text - 1, &err), 0);
+	CHECK_INT(z.rr[1].ttl, 900);
+	CHECK_INT(zone_edit(&z, &del, 1, NULL, &out, &err), 1);
+	CHECK_INT(zone_parse(&z2, "db", "alice.test", out.buf, out.len, &err), 0);
+	CHECK_INT(z2.n, 3);
+	CHECK_STR(z2.n ? z2.rr[0].owner : "", "www.alice.test");
+	CHECK_INT(z2.n ? z2.rr[0].ttl : -1, 900);
+	CHECK_INT(z2.n ? z2.rr[0].has_ttl : -1, 1);
+	zone_release(&z);
+	zone_release(&z2);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
+/* a quoted rdata needs no blank before it: the new value keeps one (fuzz-zone) */
+static void
+test_set_token_abutting(void)
+{
+	static const char text[] = "$TTL 5\n@ IN SOA ns1.alice.test. h.alice.test. 1 300 30 86400 5\n"
+	    "@ IN NS ns1.alice.test.\nwww IN A\"192.0.2.10\"\n";
+	struct zone_change c = { .op = ZONE_SET_A, .name = "www.alice.test", .value = "192.0.2.20" };
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct zone z = ZONE_INIT, z2 = ZONE_INIT;
+
+	CHECK_INT(zone_parse(&z, "db", "alice.test", text, sizeof text - 1, &err), 0);
+	CHECK_INT(zone_edit(&z, &c, 1, NULL, &out, &err), 1);
+	CHECK(strstr(out.buf, "www IN A 192.0.2.20\n") != NULL);
+	CHECK_INT(zone_parse(&z2, "db", "alice.test", out.buf, out.len, &err), 0);
+	zone_release(&z);
+	zone_release(&z2);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
 /* no $TTL: a TTL field cannot be dropped for the default (fuzz) */
 static void
 test_default_ttl_needs_dollar_ttl(void)
@@ -747,6 +796,8 @@ main(void)
 	test_only_planned_records();
 	test_escaped_blank_in_soa();
 	test_default_ttl_needs_dollar_ttl();
+	test_delete_soa_minimum_source();
+	test_set_token_abutting();
 	test_style_of_new_lines();
 	test_diff();
 	test_diff_of_an_edit();
