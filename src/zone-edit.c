@@ -383,6 +383,11 @@ add_record(const struct zone *z, const struct prep *p, long ttl, const char *val
 		e->ttl_break[ref - z->rr] = 1;
 	if (!ref && z->n)
 		ref = &z->rr[z->n - 1];
+	/* without $TTL a line with no TTL takes the one above it, which another
+	   change of this edit may remove or change: the new line gets that
+	   value written out (and its followers inherit the same from it) */
+	if (ttl <= 0 && ref && !ref->under_dollar_ttl && ref->ttl > 0)
+		ttl = ref->ttl;
 	if (at == z->len && z->len && z->text[z->len - 1] != '\n') {
 		/* no final newline: the file keeps having none */
 		strbuf_addstr(&line, eol_of(z, ref));

@@ -602,6 +602,40 @@ test_delete_soa_minimum_source(void)
 	strbuf_release(&err);
 }
 
+/*
+ * No $TTL: a line added after www takes www's TTL, and the same edit
+ * removes www's TTL-carrying line.  The new line carries 320 itself
+ * (fuzz-zone find: it was left with no TTL at all).
+ */
+static void
+test_added_line_keeps_inherited_ttl(void)
+{
+	static const char text[] = "@ 300 IN SOA ns1.alice.test. h.alice.test. 1 300 30 86400 5\n"
+	    "@ IN NS ns1.alice.test.\n"
+	    "www 320 IN A 192.0.2.10\n"
+	    "ftp IN A 192.0.2.11\n";
+	struct zone_change c[2] = {
+		{ .op = ZONE_ADD, .name = "www.alice.test", .type = "TXT", .value = "\"moved\"" },
+		{ .op = ZONE_DEL, .name = "www.alice.test", .type = "A" },
+	};
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct zone z = ZONE_INIT, z2 = ZONE_INIT;
+	int i;
+
+	CHECK_INT(zone_parse(&z, "db", "alice.test", text, sizeof text - 1, &err), 0);
+	CHECK_INT(zone_edit(&z, c, 2, NULL, &out, &err), 2);
+	CHECK_INT(zone_parse(&z2, "db", "alice.test", out.buf, out.len, &err), 0);
+	CHECK_INT(z2.n, 4);
+	i = zone_find(&z2, "www.alice.test", "TXT", 0);
+	CHECK(i >= 0 && z2.rr[i].ttl == 320 && z2.rr[i].has_ttl);
+	i = zone_find(&z2, "ftp.alice.test", "A", 0);
+	CHECK(i >= 0 && z2.rr[i].ttl == 320);
+	zone_release(&z);
+	zone_release(&z2);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
 /* a quoted rdata needs no blank before it: the new value keeps one (fuzz-zone) */
 static void
 test_set_token_abutting(void)
@@ -651,9 +685,10 @@ test_style_of_new_lines(void)
 	struct zone_bump b = { .today = 20261124 };
 
 	CHECK_INT(load(&z, "old.zone", "bob.test"), 0);
-	/* space-aligned neighbours: the new line lines up with them */
+	/* space-aligned neighbours: the new line lines up with them; no $TTL, so
+	   it carries the TTL it would have taken from the line above */
 	CHECK_INT(zone_add(&z, "mush.bob.test", "TXT", "\"game; moved\"", -1, &b, &out, &err), 1);
-	CHECK(strstr(out.buf, "mush  300   IN  A     192.0.2.10\nmush        IN  TXT   "
+	CHECK(strstr(out.buf, "mush  300   IN  A     192.0.2.10\nmush  300   IN  TXT   "
 	    "\"game; moved\"\nwww") != NULL);
 	/* not date-style: +1 */
 	CHECK(strstr(out.buf, "( 43 10800") != NULL);
@@ -798,6 +833,7 @@ main(void)
 	test_default_ttl_needs_dollar_ttl();
 	test_delete_soa_minimum_source();
 	test_set_token_abutting();
+	test_added_line_keeps_inherited_ttl();
 	test_style_of_new_lines();
 	test_diff();
 	test_diff_of_an_edit();
