@@ -53,7 +53,8 @@ test_expect_success 'run.sh: an early exit and a story of no test are failures' 
 	test "$(tail -n 1 out)" = "2 passed, 0 failed"
 '
 
-# a project tree whose make targets print fixed counts: check.sh's sums
+# a project tree whose make targets print fixed counts: check.sh's sums (its
+# three lab passes -- seed world, stock world, postfix -- each get run.sh's line)
 fake_tree() {
 	rm -rf tree && mkdir -p tree/scripts tree/tests/lab &&
 	cp "$PROJECT_DIR/scripts/check.sh" tree/scripts/ &&
@@ -69,15 +70,18 @@ test_expect_success 'check.sh: labelled counts, the last line counts each assert
 	test_grep "^# unit checks (CHECK executions): 40 passed, 0 failed$" out &&
 	test_grep "^# sanitizer run (.*): 40 passed, 0 failed$" out &&
 	test_grep "^# fuzz replays (one per target): 7 passed, 0 failed$" out &&
-	test_grep "^# lab assertions, seed (test_expect_success blocks): 9 passed, 0 failed$" out &&
-	test "$(tail -n 1 out)" = "56 passed, 0 failed"
+	for part in seed stock postfix; do
+		test_grep "^# lab assertions, $part (test_expect_success blocks): 9 passed, 0 failed$" out ||
+		return 1
+	done &&
+	test "$(tail -n 1 out)" = "74 passed, 0 failed"
 '
 
 test_expect_success 'check.sh: a sanitizer failure counts, its passes do not' '
 	fake_tree 2 7 "9 passed, 0 failed" &&
 	test_expect_code 1 tree/scripts/check.sh >out &&
 	test_grep "^# sanitizer run (.*): 38 passed, 2 failed$" out &&
-	test "$(tail -n 1 out)" = "56 passed, 2 failed"
+	test "$(tail -n 1 out)" = "74 passed, 2 failed"
 '
 
 test_expect_success 'check.sh: a sanitizer run of fewer checks than the plain one fails' '
@@ -86,19 +90,19 @@ test_expect_success 'check.sh: a sanitizer run of fewer checks than the plain on
 	grep -q "30 passed" tree/Makefile &&
 	test_expect_code 1 tree/scripts/check.sh >out &&
 	test_grep "^not ok - the sanitizer run executed 30 checks, the plain run 40$" out &&
-	test "$(tail -n 1 out)" = "56 passed, 1 failed"
+	test "$(tail -n 1 out)" = "74 passed, 1 failed"
 '
 
 test_expect_success 'check.sh: a part that ran nothing, or no lab.sh, fails' '
 	fake_tree 0 0 "0 passed, 0 failed" &&
 	test_expect_code 1 tree/scripts/check.sh >out &&
 	test_grep "^# fuzz replays (one per target): 0 passed, 1 failed$" out &&
-	test_grep "^# lab assertions, seed (.*): 0 passed, 1 failed$" out &&
-	test "$(tail -n 1 out)" = "40 passed, 2 failed" &&
+	test "$(grep -c "^# lab assertions, [a-z]* (.*): 0 passed, 1 failed$" out)" = 3 &&
+	test "$(tail -n 1 out)" = "40 passed, 4 failed" &&
 	fake_tree 0 7 "9 passed, 0 failed" && chmod -x tree/tests/lab/lab.sh &&
 	test_expect_code 1 tree/scripts/check.sh >out &&
 	test_grep "^not ok - tests/lab/lab.sh is missing or not executable$" out &&
-	test "$(tail -n 1 out)" = "47 passed, 1 failed"
+	test "$(tail -n 1 out)" = "47 passed, 3 failed"
 '
 
 test_done
