@@ -64,6 +64,8 @@ struct dsc {
 	char *userdir;			/* UserDir's directory name, NULL when off */
 	char *userdir_domain;
 	struct strlist vhost_files;	/* files with an account's VirtualHost */
+	struct strlist new_vhost_files;	/* where they go on the new host (empty: the same paths) */
+	char *new_vhost_why;		/* how those were chosen */
 	enum mta_kind mta;
 	char *virtusertable, *mta_domains, *spool;
 	struct virtuser vt;

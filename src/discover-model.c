@@ -398,6 +398,63 @@ account_mail(struct dsc *d, struct dsc_acct *a)
 	}
 }
 
+/* whether name is served by one of the old host's VirtualHosts, or is a
+   nameserver or mail exchanger some zone names */
+static int
+name_in_use(const struct dsc *d, const char *name)
+{
+	struct strbuf dotted = STRBUF_INIT;
+	size_t i, k, z;
+	int used = 0;
+
+	strbuf_addf(&dotted, "%s.", name);
+	for (i = 0; i < d->n_vh && !used; i++)
+		for (k = 0; k < d->vh[i].names.n && !used; k++)
+			used = !strcasecmp(d->vh[i].names.v[k], name);
+	for (z = 0; z < d->n_pz && !used; z++)
+		for (k = 0; k < d->zdata[z].n && !used; k++) {
+			const struct zone_rr *rr = &d->zdata[z].rr[k];
+			const char *mx = zone_mx_host(rr);
+
+			used = (!strcmp(rr->type, "NS") && !strcmp(rr->rdata, dotted.buf)) ||
+			    (mx && !strcmp(mx, dotted.buf));
+		}
+	strbuf_release(&dotted);
+	return used;
+}
+
+/* a game whose record has none of the usual names (play.bob.test): the one
+   A record at the old address in the account's zones that nothing else
+   uses, taken as a guess the config says so */
+static void
+game_name_by_elimination(struct dsc *d, struct dsc_acct *a)
+{
+	const char *found = NULL;
+	size_t i, z, k, n = 0;
+
+	if (!d->old.address)
+		return;
+	for (i = 0; i < a->zones.n; i++)
+		for (z = 0; z < d->n_pz; z++) {
+			if (strcmp(d->zone_names[z], a->zones.v[i]) != 0 || !d->zdata[z].origin)
+				continue;
+			for (k = 0; k < d->zdata[z].n; k++) {
+				const struct zone_rr *rr = &d->zdata[z].rr[k];
+
+				if (strcmp(rr->type, "A") || strcmp(rr->rdata, d->old.address) ||
+				    (found && !strcmp(found, rr->owner)) || name_in_use(d, rr->owner))
+					continue;
+				found = rr->owner;
+				n++;
+			}
+		}
+	if (found == NULL)
+		return;
+	a->mush_name = xstrdup(found);
+	strlist_pushf(&a->guesses, "mush-name: %s, %s at the old address that no site, "
+	    "nameserver or MX uses", found, n == 1 ? "the one name" : "the first of the names");
+}
+
 static void
 account_mush(struct dsc *d, struct dsc_acct *a)
 {
@@ -420,7 +477,8 @@ account_mush(struct dsc *d, struct dsc_acct *a)
 	}
 	if (!a->mush_dir)
 		return;
-	/* the game's name: mush.ZONE / mux.ZONE / game.ZONE in its zones */
+	/* the game's name: mush.ZONE / mux.ZONE / game.ZONE in its zones, else
+	   the one name there at the old address no site, NS or MX uses */
 	for (i = 0; i < a->zones.n && !a->mush_name; i++) {
 		static const char *const labels[] = { "mush", "mux", "moo", "game", NULL };
 		size_t k, z;
@@ -438,6 +496,8 @@ account_mush(struct dsc *d, struct dsc_acct *a)
 			}
 		}
 	}
+	if (!a->mush_name)
+		game_name_by_elimination(d, a);
 }
 
 static void
@@ -536,6 +596,71 @@ find_admin(struct dsc *d)
 	}
 }
 
+/* the same file by its name: the files read are listed as included
+   (sites-enabled/X), the blocks by the symlink's target (sites-available/X) */
+static int
+same_file_name(const char *a, const char *b)
+{
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+
+	return !strcmp(a, b) || !strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b);
+}
+
+/* whether some block of ac stands in file */
+static int
+file_has_vhost(const struct apache_conf *ac, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < ac->nvhosts; i++)
+		if (same_file_name(ac->vhosts[i].file, file))
+			return 1;
+	return 0;
+}
+
+/*
+ * Where the accounts' blocks go on the new host: a file of its own Apache
+ * configuration, not the old host's paths by assumption.  The old host's
+ * files when the new host's Apache reads them too; else a site file it
+ * reads that holds no block yet (one the admin made for the hosted sites),
+ * else one that is not its default vhost's.  Nothing readable: the old
+ * paths, which `ferry check` then verifies.
+ */
+static void
+new_vhost_files(struct dsc *d)
+{
+	struct apache_conf nac = APACHE_CONF_INIT;
+	const char *pick = NULL, *dflt;
+	size_t i;
+
+	if (d->vhost_files.n == 0 || apache_host_load(d->f, &d->new.h, &nac) < 0) {
+		apache_conf_release(&nac);
+		return;
+	}
+	for (i = 0; i < d->vhost_files.n; i++)
+		if (strlist_has(&nac.files, d->vhost_files.v[i]))
+			strlist_push(&d->new_vhost_files, d->vhost_files.v[i]);
+	if (d->new_vhost_files.n) {
+		d->new_vhost_why = xstrdup("the old host's files, which the new host's Apache reads too");
+		apache_conf_release(&nac);
+		return;
+	}
+	dflt = nac.nvhosts ? nac.vhosts[0].file : "";
+	for (i = 0; i < nac.files.n && !pick; i++)
+		if (strstr(nac.files.v[i], "/sites-") && !file_has_vhost(&nac, nac.files.v[i]))
+			pick = nac.files.v[i];
+	for (i = 0; i < nac.files.n && !pick; i++)
+		if (strstr(nac.files.v[i], "/sites-") && !same_file_name(nac.files.v[i], dflt))
+			pick = nac.files.v[i];
+	if (pick) {
+		strlist_push(&d->new_vhost_files, pick);
+		d->new_vhost_why = xstrdup(file_has_vhost(&nac, pick) ?
+		    "a site file the new host's Apache reads, not its default vhost's" :
+		    "a site file the new host's Apache reads that holds no VirtualHost yet");
+	}
+	apache_conf_release(&nac);
+}
+
 void
 dsc_build(struct dsc *d)
 {
@@ -571,6 +696,7 @@ dsc_build(struct dsc *d)
 	}
 	userdir_domain(d);
 	find_admin(d);
+	new_vhost_files(d);
 }
 
 void
@@ -617,6 +743,8 @@ dsc_release(struct dsc *d)
 	}
 	free(d->risks);
 	strlist_clear(&d->vhost_files);
+	strlist_clear(&d->new_vhost_files);
+	free(d->new_vhost_why);
 	virtuser_release(&d->vt);
 	free(d->zone_template);
 	free(d->userdir);

@@ -88,7 +88,11 @@ write_host(const struct dsc *d, const struct dsc_host *dh, int is_new, struct st
 		    "postfix reload");
 	}
 	if (svc & SVC_WEB) {
-		key_list(o, "apache-vhosts", &d->vhost_files);
+		if (is_new && d->new_vhost_files.n) {
+			strbuf_addf(o, "# apache-vhosts: %s\n", d->new_vhost_why);
+			key_list(o, "apache-vhosts", &d->new_vhost_files);
+		} else
+			key_list(o, "apache-vhosts", &d->vhost_files);
 		key(o, "apache-check", "apache2ctl -t");
 		key(o, "apache-reload", "apache2ctl graceful");
 	}
