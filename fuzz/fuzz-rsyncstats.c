@@ -97,14 +97,4 @@ built(const uint8_t *data, size_t size)
 	strbuf_release(&out);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	unsigned op = fuzz_byte(&data, &size);
-
-	if (op & 1)
-		built(data, size);
-	else
-		raw(data, size);
-	return 0;
-}
+FUZZ_RAW_OR_BUILT(raw, built)

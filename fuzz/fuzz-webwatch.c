@@ -90,14 +90,4 @@ built(const uint8_t *data, size_t size)
 	strbuf_release(&text);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	unsigned op = fuzz_byte(&data, &size);
-
-	if (op & 1)
-		built(data, size);
-	else
-		raw(data, size);
-	return 0;
-}
+FUZZ_RAW_OR_BUILT(raw, built)

@@ -49,6 +49,23 @@ fuzz_byte(const uint8_t **data, size_t *size)
 	return c;
 }
 
+/*
+ * The entry point of a target with two kinds of input: the first byte's low
+ * bit picks built (an input made from parts whose meaning the property
+ * knows) or raw (the bytes as they are).
+ */
+#define FUZZ_RAW_OR_BUILT(raw, built) \
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size); \
+int \
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) \
+{ \
+	if (fuzz_byte(&data, &size) & 1) \
+		built(data, size); \
+	else \
+		raw(data, size); \
+	return 0; \
+}
+
 /* a NUL-terminated copy of at most max bytes, cut at the first NUL */
 static inline char *
 fuzz_cstr(const uint8_t *data, size_t size, size_t max)
