@@ -41,7 +41,7 @@ test_expect_success 'run --until prep --all --yes: exit 0, every applicable prep
 	want = {"alice": 7, "bob": 6, "carol": 4}
 	assert [a["name"] for a in st["accounts"]] == list(want), st["accounts"]
 	for a in st["accounts"]:
-	    # prep.cron: the stock world's accounts have no crontab, so it is skipped
+	    # prep.cron: no account of the stock world has a crontab, so it is skipped
 	    cron = [s for s in a["steps"] if s["id"] == "prep.cron"]
 	    assert [s["state"] for s in cron] == ["skipped"], (a["name"], cron)
 	    prep = [s for s in a["steps"] if s["id"].startswith("prep.") and s not in cron]
