@@ -192,6 +192,37 @@ accepted() {	# HOST PATTERN: "Accepted publickey" lines so far
 	lab "$1" sh -c 'grep -c "Accepted publickey $1" /var/log/auth.log || true' sh "$2"
 }
 
+# 2a's seconds step by step, from the journal's times, longest first, each
+# with what it waits on (the step's kind of work) and its own detail
+step_breakdown() {
+	python3 - "$1" <<-\PY
+	import json, sys
+	from datetime import datetime
+	waits = [
+	    (("prep.2", "phase1.presync", "phase1.3"), "data transfer (rsync; left out of 2a)"),
+	    (("prep.3", "prep.ttl", "phase1.5", "phase2.1", "phase2.2", "phase2.3", "done.tidy"),
+	     "zone edit, reload, transfer to every nameserver, each asked"),
+	    (("phase1.8",), "map check and rebuild, MTA reload on both hosts, RCPT at both"),
+	    (("phase1.9",), "test messages delivered into the new spool"),
+	    (("phase1.7", "phase1.10"), "spool moved under lock, queue quiet"),
+	    (("prep.7", "phase1.4", "phase1.1", "phase2.4"), "game stop/start, its port answering"),
+	    (("prep.4", "phase2.proxy", "phase2.6"), "apache config test and reload, fetches"),
+	    (("prep.5", "phase2.5"), "fetches pinned to each host"),
+	    (("phase1.2", "phase1.11"), "a notice by SMTP"),
+	    (("done.1",), "the watch window (left out of 2a)"),
+	]
+	def kind(i):
+	    return next((w for ids, w in waits if i in ids), "account, files, checks")
+	def t(x):
+	    return datetime.strptime(x, "%Y-%m-%dT%H:%M:%SZ").timestamp()
+	steps = json.load(open(sys.argv[1]))["accounts"][0]["steps"]
+	rows = sorted(((t(s["finished"]) - t(s["started"]), s["id"], kind(s["id"]), s.get("detail", ""))
+	               for s in steps if s.get("started") and s.get("finished")), reverse=True)
+	for sec, i, w, d in rows:
+	    print("# 2a step %-15s %4.0f s  %s: %s" % (i, sec, w, d[:60]))
+	PY
+}
+
 bench_account() {
 	local h t0 wall rsync watch c n from_old
 	declare -A before
@@ -213,6 +244,7 @@ bench_account() {
 	done
 	n=$(( $(accepted neko-base "for root from 192.0.2.10 ") - from_old ))
 	say "2: host to host (charon -> neko-base, rsync): $n connections, counted apart"
+	ferry_c "$SEED" status --json dave >"$WORK/dave.json" && step_breakdown "$WORK/dave.json"
 }
 
 # --- 3. plan and status --json over 10,000 accounts ------------------------------
