@@ -108,7 +108,7 @@ old_blocks(struct step_ctx *ctx, struct strbuf *out, size_t *count)
 	if (apache_account_files(ctx, old, &ctx->a->web, &files) < 0)
 		return -1;
 	for (f = 0; f < files.n; f++) {
-		struct vfile v;
+		struct vfile v = { .loaded = 0 };
 
 		if (vfile_load(ctx, old, files.v[f], &v) < 0) {
 			strlist_clear(&files);
@@ -183,7 +183,7 @@ wants_userdir(struct step_ctx *ctx)
 static int
 vhosts_probe(struct step_ctx *ctx)
 {
-	struct vfile v;
+	struct vfile v = { .loaded = 0 };
 	struct strbuf text = STRBUF_INIT;
 	int r, mods = 0;
 
@@ -207,7 +207,7 @@ vhosts_probe(struct step_ctx *ctx)
 static int
 vhosts_apply(struct step_ctx *ctx)
 {
-	struct vfile v;
+	struct vfile v = { .loaded = 0 };
 	struct strbuf text = STRBUF_INIT;
 	int r = -1;
 
@@ -283,7 +283,7 @@ vhosts_verify(struct step_ctx *ctx)
 static int
 vhosts_undo(struct step_ctx *ctx)
 {
-	struct vfile v;
+	struct vfile v = { .loaded = 0 };
 	struct strbuf text = STRBUF_INIT;
 	int r = -1;
 
@@ -466,7 +466,7 @@ proxy_each_file(struct step_ctx *ctx, int apply, int *pending)
 	*pending = 0;
 	r = apache_account_files(ctx, old, &ctx->a->web, &files);
 	for (f = 0; f < files.n && r == 0; f++) {
-		struct vfile v;
+		struct vfile v = { .loaded = 0 };
 		struct strbuf text = STRBUF_INIT;
 
 		if ((r = vfile_load(ctx, old, files.v[f], &v)) < 0)
@@ -639,7 +639,7 @@ served_verify(struct step_ctx *ctx)
 static int
 web_tidy(struct step_ctx *ctx)
 {
-	struct vfile v;
+	struct vfile v = { .loaded = 0 };
 	struct strbuf text = STRBUF_INIT;
 	long i;
 	int r = 0;
@@ -675,7 +675,7 @@ web_docroots_outside_home(struct step_ctx *ctx, struct strlist *out)
 		return -1;
 	strbuf_addf(&home, "%s/%s/", old->home, ctx->a->name);
 	for (f = 0; f < files.n; f++) {
-		struct vfile v;
+		struct vfile v = { .loaded = 0 };
 
 		if (vfile_load(ctx, old, files.v[f], &v) < 0) {
 			strbuf_release(&home);

@@ -199,15 +199,18 @@ apache_host_serving(const struct apache_conf *ac, const struct host *h, const ch
 }
 
 int
-apache_host_modules(struct ferry *f, const struct host *h, struct strlist *out)
+apache_host_modules(struct ferry *f, const struct host *h, struct strlist *out,
+    struct strbuf *why)
 {
 	const char *argv[] = { "apache2ctl", "-M", NULL };
 	struct strbuf res = STRBUF_INIT;
 	char *line, *save = NULL, *suffix;
 
-	if (remote_capture(&f->tr, h, argv, &res, NULL) != 0) {
+	/* a configuration Apache refuses lists no modules: its own words say why */
+	if (remote_capture(&f->tr, h, argv, &res, why) != 0) {
+		strbuf_rtrim(why);
 		strbuf_release(&res);
-		return error("%s: apache2ctl -M failed", h->name);
+		return -1;
 	}
 	/* " proxy_module (shared)" -> "proxy" */
 	for (line = strtok_r(res.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -269,12 +272,12 @@ apache_need_modules(struct step_ctx *ctx, const struct host *h, const char *cons
     int apply)
 {
 	struct strlist have = STRLIST_INIT, missing = STRLIST_INIT;
-	struct strbuf key = STRBUF_INIT;
+	struct strbuf key = STRBUF_INIT, why = STRBUF_INIT;
 	size_t i;
 	int r = 0;
 
-	if (apache_host_modules(ctx->f, h, &have) < 0)
-		r = -1;
+	if (apache_host_modules(ctx->f, h, &have, &why) < 0)
+		r = step_error(ctx, "%s: apache2ctl -M failed: %s", h->name, why.buf);
 	for (i = 0; r == 0 && mods[i]; i++)
 		if (!strlist_has(&have, mods[i]))
 			strlist_push(&missing, mods[i]);
@@ -301,6 +304,7 @@ apache_need_modules(struct step_ctx *ctx, const struct host *h, const char *cons
 	strlist_clear(&have);
 	strlist_clear(&missing);
 	strbuf_release(&key);
+	strbuf_release(&why);
 	return r;
 }
 

@@ -22,8 +22,13 @@ int apache_host_load(struct ferry *f, const struct host *h, struct apache_conf *
 long apache_host_serving(const struct apache_conf *ac, const struct host *h, const char *name,
     int *by_name);
 
-/* the modules h's Apache has loaded, as a2enmod names them ("proxy", "userdir") */
-int apache_host_modules(struct ferry *f, const struct host *h, struct strlist *out);
+/*
+ * the modules h's Apache has loaded, as a2enmod names them ("proxy",
+ * "userdir"): 0, or -1 with Apache's own words in why (a configuration it
+ * refuses lists none)
+ */
+int apache_host_modules(struct ferry *f, const struct host *h, struct strlist *out,
+    struct strbuf *why);
 
 /*
  * The modules of mods (NULL-terminated, a2enmod names) that h lacks, into

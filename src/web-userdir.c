@@ -53,7 +53,7 @@ redirect_target(struct step_ctx *ctx, struct strbuf *out)
 static int
 redirect_step(struct step_ctx *ctx, int apply, int undo)
 {
-	struct vfile v;
+	struct vfile v = { .loaded = 0 };
 	struct strbuf target = STRBUF_INIT, text = STRBUF_INIT;
 	long b = -1;
 	int r;
