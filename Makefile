@@ -7,7 +7,12 @@ WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcurl -lldns)
 
-SRC := $(filter-out src/main.c, $(wildcard src/*.c))
+# src/ has one folder per layer, lowest first; a file includes headers of its own
+# layer or a lower one (scripts/check-layers.sh, run by make check)
+LAYERS = base text state transport probe engine svc report cmd
+CPPFLAGS += $(LAYERS:%=-Isrc/%)
+HDR := $(wildcard src/*/*.h src/*/*.def)
+SRC := $(filter-out src/cmd/main.c, $(wildcard src/*/*.c))
 OBJ := $(SRC:src/%.c=build/%.o)
 UNIT_SRC := $(wildcard tests/unit/t-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
@@ -25,8 +30,8 @@ DEPS_TEST = chromium time patch
 
 all: ferry
 
-build/%.o: src/%.c $(wildcard src/*.h src/*.def)
-	@mkdir -p build
+build/%.o: src/%.c $(HDR)
+	@mkdir -p $(@D)
 	@echo "CC $<"
 	@$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -34,13 +39,13 @@ build/libferry.a: $(OBJ)
 	rm -f $@
 	ar rcs $@ $(OBJ)
 
-ferry: build/main.o build/libferry.a
-	$(CC) $(CFLAGS) -o $@ build/main.o build/libferry.a $(LDFLAGS) $(LDLIBS)
+ferry: build/cmd/main.o build/libferry.a
+	$(CC) $(CFLAGS) -o $@ build/cmd/main.o build/libferry.a $(LDFLAGS) $(LDLIBS)
 
 build/unit/%: tests/unit/%.c tests/unit/unit.h build/libferry.a
 	@mkdir -p build/unit
 	@echo "CC $<"
-	@$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $< build/libferry.a $(LDFLAGS) $(LDLIBS)
+	@$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -o $@ $< build/libferry.a $(LDFLAGS) $(LDLIBS)
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
@@ -50,8 +55,8 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 ASAN_OBJ := $(SRC:src/%.c=build/asan/%.o)
 ASAN_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
-build/asan/%.o: src/%.c $(wildcard src/*.h src/*.def)
-	@mkdir -p build/asan
+build/asan/%.o: src/%.c $(HDR)
+	@mkdir -p $(@D)
 	@echo "CC asan $<"
 	@$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SAN) -c -o $@ $<
 
@@ -62,7 +67,7 @@ build/asan/libferry.a: $(ASAN_OBJ)
 build/asan/unit/%: tests/unit/%.c tests/unit/unit.h build/asan/libferry.a
 	@mkdir -p build/asan/unit
 	@echo "CC asan $<"
-	@$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SAN) -Isrc -o $@ $< build/asan/libferry.a $(LDFLAGS) $(LDLIBS)
+	@$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SAN) -o $@ $< build/asan/libferry.a $(LDFLAGS) $(LDLIBS)
 
 unit-asan: $(ASAN_BIN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -77,8 +82,8 @@ FUZZ_OBJ := $(SRC:src/%.c=build/fuzz/obj/%.o)
 FUZZ_RUNS ?= 10000000
 FUZZ_TIME ?= 3600
 
-build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h src/*.def)
-	@mkdir -p build/fuzz/obj
+build/fuzz/obj/%.o: src/%.c $(HDR)
+	@mkdir -p $(@D)
 	@echo "CC fuzz $<"
 	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O2 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
@@ -88,7 +93,7 @@ build/fuzz/libferry.a: $(FUZZ_OBJ)
 
 build/fuzz/%: fuzz/%.c fuzz/fuzz.h build/fuzz/libferry.a
 	@echo "CC fuzz $<"
-	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O2 -g $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< \
+	@$(FUZZ_CC) $(WARN) $(CPPFLAGS) -O2 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
 		build/fuzz/libferry.a $(LDFLAGS) $(LDLIBS)
 
 fuzz-build: $(FUZZ_BIN)
@@ -115,6 +120,7 @@ deps:
 check: deps
 	$(MAKE) ferry
 	scripts/checksrc.sh
+	scripts/check-layers.sh
 	scripts/check.sh
 
 # the whole kill matrix (tests/t8004-kill-resume.sh with FERRY_PAIRS=full)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # t9002: the manual pages name everything the code accepts -- every command
-# (src/commands.def), every option of every command (src/cmd-*.c), every key
-# of every section (src/config.c's key tables) and every enum word -- and
+# (src/cmd/commands.def), every option of every command (src/cmd/cmd-*.c), every key
+# of every section (src/state/config.c's key tables) and every enum word -- and
 # `ferry COMMAND --help` answers for each.  Needs no lab.
 . "$(dirname "$0")/lib.sh"
 
@@ -16,7 +16,7 @@ plain() {
 }
 
 commands() {
-	sed -n 's/^COMMAND(cmd_\([a-z]*\)_entry)$/\1/p' "$SRC/commands.def"
+	sed -n 's/^COMMAND(cmd_\([a-z]*\)_entry)$/\1/p' "$SRC/cmd/commands.def"
 }
 
 # "COMMAND --option" for every long option a command file accepts
@@ -24,7 +24,7 @@ options() {
 	local c
 	for c in $(commands); do
 		grep -ohE '\{ "[a-z-]+", (no|required|optional)_argument|"--[a-z-]+"' \
-			"$SRC/cmd-$c.c" | sed -E 's/^\{ "([a-z-]+)".*/--\1/; s/"//g' |
+			"$SRC/cmd/cmd-$c.c" | sed -E 's/^\{ "([a-z-]+)".*/--\1/; s/"//g' |
 			sort -u | sed "s/^/$c /"
 	done
 }
@@ -33,7 +33,7 @@ options() {
 config_keys() {
 	awk '/^static const struct key_def [a-z]*_keys\[\]/ { sec = $5; sub(/_keys.*/, "", sec) }
 	     sec && /^\t\{ "/ { split($0, f, "\""); print sec, f[2] }
-	     /^};/ { sec = "" }' "$SRC/config.c"
+	     /^};/ { sec = "" }' "$SRC"/state/config*.c
 }
 
 # "SECTION KEY" documented: the .B line after each .TP under .SH [SECTION ...]
@@ -83,7 +83,7 @@ test_expect_success 'ferry.conf(5) documents no key the code does not accept' '
 test_expect_success 'ferry.conf(5) names every enum value' '
 	plain "$MAN5" >man5 &&
 	for w in $(sed -n "s/^static const char \*const [a-z]*_words\[\] = { \(.*\) };$/\1/p" \
-	    "$SRC/config.c" | grep -oE "\"[a-z]+\"" | tr -d \"); do
+	    "$SRC"/state/config*.c | grep -oE "\"[a-z]+\"" | tr -d \"); do
 		grep -qw "$w" man5 || { echo "missing value: $w"; return 1; }
 	done
 '

@@ -5,12 +5,17 @@
 
 #include "ferry.h"
 
-static const struct service *const services[] = {
-#define SERVICE(x) &x,
-#include "services.def"
-#undef SERVICE
-	NULL
-};
+/* how many drivers the registry holds; they are few, counted once */
+static size_t
+service_count(void)
+{
+	static size_t n;
+
+	if (!n)
+		while (service_registry[n])
+			n++;
+	return n;
+}
 
 const struct step_ops *
 service_step(const char *id)
@@ -18,8 +23,8 @@ service_step(const char *id)
 	size_t i;
 	const struct step_ops *op;
 
-	for (i = 0; services[i]; i++)
-		for (op = services[i]->steps; op->id; op++)
+	for (i = 0; service_registry[i]; i++)
+		for (op = service_registry[i]->steps; op->id; op++)
 			if (strcmp(op->id, id) == 0)
 				return op;
 	return NULL;
@@ -28,22 +33,22 @@ service_step(const char *id)
 int
 service_around(struct step_ctx *ctx, int (*op)(struct step_ctx *ctx))
 {
-	const size_t n = sizeof services / sizeof services[0];
-	void *state[sizeof services / sizeof services[0]];
-	int began[sizeof services / sizeof services[0]];
+	const size_t n = service_count();
+	void *state[SERVICES_MAX];
+	int began[SERVICES_MAX];
 	size_t i;
 	int r;
 
-	for (i = 0; services[i]; i++) {
-		const struct step_hook *h = services[i]->around;
+	for (i = 0; i < n; i++) {
+		const struct step_hook *h = service_registry[i]->around;
 
 		began[i] = h && h->wanted(ctx->def, ctx->a);
 		state[i] = began[i] ? h->begin(ctx) : NULL;
 	}
 	r = op(ctx);
-	for (i = n - 1; i-- > 0;)
+	for (i = n; i-- > 0;)
 		if (began[i])
-			services[i]->around->end(ctx, state[i]);
+			service_registry[i]->around->end(ctx, state[i]);
 	return r;
 }
 
@@ -52,8 +57,8 @@ service_tidy(struct step_ctx *ctx)
 {
 	size_t i;
 
-	for (i = 0; services[i]; i++)
-		if (services[i]->tidy && services[i]->tidy(ctx) < 0)
+	for (i = 0; service_registry[i]; i++)
+		if (service_registry[i]->tidy && service_registry[i]->tidy(ctx) < 0)
 			return -1;
 	return 0;
 }

@@ -66,8 +66,9 @@ struct service {
 	int (*tidy)(struct step_ctx *ctx);
 };
 
-extern const struct service svc_account, svc_files, svc_web, svc_mail, svc_mush, svc_dns,
-    svc_notice, svc_watch, svc_cron;
+/* the drivers, in registry order, NULL-terminated: src/svc/services.c */
+#define SERVICES_MAX 16
+extern const struct service *const service_registry[];
 
 const struct step_ops *service_step(const char *id);
 
