@@ -7,6 +7,8 @@
  *   - each account's home: the old passwd entry against the old `home`, and
  *     where it lands on the new host (the new `home`; prep.1 sets passwd so);
  *   - supplementary groups the new host lacks (reported: prep.1 skips them);
+ *   - the map ferry edits for mail is the one each host's MTA reads, asked
+ *     of the MTA (postconf -x; sendmail -bt -d38.2 names the file it opens);
  *   - every zone ferry will edit, as ferry's zone parser reads it ($INCLUDE
  *     and $GENERATE refused) and as named serves it (rndc zonestatus: a
  *     dynamic or signed zone is refused here, not halfway through a run).
@@ -18,6 +20,7 @@
 #include "access.h"
 #include "check-world.h"
 #include "log.h"
+#include "mta.h"
 #include "remote.h"
 #include "text.h"
 #include "web-apache.h"
@@ -334,6 +337,31 @@ check_apache(struct ferry *f)
 	return bad;
 }
 
+/*
+ * The virtusertable ferry edits on h is the map h's MTA reads, by the MTA's
+ * own answer: an edit of a file the MTA never reads would switch nothing.
+ */
+static int
+check_mail_map(struct ferry *f, const struct host *h)
+{
+	const struct mta_ops *m = mta_of(h);
+	const char *argv[] = { "sh", "-c", m->reads_script, "sh", h->virtusertable, NULL };
+	struct strbuf out = STRBUF_INIT;
+	int r = remote_capture(&f->tr, h, argv, &out, NULL), bad = 0;
+
+	strbuf_rtrim(&out);
+	if (r == 0)
+		info("ok %s: %s reads %s (%s)", h->name, m->name, h->virtusertable, out.buf);
+	else if (r == 1)
+		bad = error("check: %s: %s does not read %s (virtusertable in ferry.conf): %s",
+		    h->name, m->name, h->virtusertable, out.buf);
+	else
+		bad = error("check: %s: asking %s which map it reads failed: %s", h->name, m->name,
+		    out.buf);
+	strbuf_release(&out);
+	return bad;
+}
+
 int
 check_world(struct ferry *f, struct account **accts, size_t n)
 {
@@ -357,6 +385,13 @@ check_world(struct ferry *f, struct account **accts, size_t n)
 			break;
 	if (i < n && cf->from->address)
 		bad |= check_apache(f);
+	for (i = 0; i < n; i++)
+		if (accts[i]->services & SVC_MAIL)
+			break;
+	if (i < n) {
+		bad |= check_mail_map(f, cf->from);
+		bad |= check_mail_map(f, cf->to);
+	}
 	if (cf->dns.primary) {
 		zones_of(accts, n, &zones);
 		for (i = 0; i < zones.n; i++)

@@ -14,4 +14,10 @@ const struct mta_ops mta_postfix = {
 	"[ -e \"$1.db\" ] || { echo \"no $1.db\"; exit 2; }; postmap -q \"$2\" \"hash:$1\"",
 	"postqueue -p 2>/dev/null",
 	"/etc/aliases",
+	/* postconf -x answers with the value postfix uses, $names expanded */
+	"m=$(postconf -hx virtual_alias_maps 2>&1) || { echo \"$m\"; exit 2; }; "
+	"want=$(readlink -f -- \"$1\"); "
+	"for x in $(printf '%s\\n' \"$m\" | tr ',' ' '); do case $x in hash:*) "
+	"[ \"$(readlink -f -- \"${x#hash:}\")\" = \"$want\" ] && { echo \"virtual_alias_maps: $x\"; exit 0; };; "
+	"esac; done; echo \"virtual_alias_maps = ${m:-(empty)}\"; exit 1",
 };

@@ -19,4 +19,11 @@ const struct mta_ops mta_sendmail = {
 	"tolower($1) == k { sub(/^[^ \\t]+[ \\t]+/, \"\"); print; f = 1; exit } END { exit !f }'",
 	"mailq 2>/dev/null",
 	"/etc/aliases",
+	/* sendmail's own word: -d38.2 prints the file each map it opens is
+	   read from, here for a lookup in the map sendmail.cf names virtuser */
+	"o=$(printf '/map virtuser ferry-probe@invalid\\n' | sendmail -bt -d38.2 2>&1) || "
+	"{ printf '%s\\n' \"$o\" | tail -n 2; exit 2; }; "
+	"p=$(printf '%s\\n' \"$o\" | sed -n 's/^.*hash_map_open(virtuser, \\([^,]*\\),.*$/\\1/p' | head -n 1); "
+	"[ -n \"$p\" ] || { echo 'sendmail.cf has no hash map named virtuser'; exit 1; }; "
+	"echo \"virtuser: hash $p\"; [ \"$(readlink -f -- \"$p\")\" = \"$(readlink -f -- \"$1\")\" ]",
 };

@@ -22,6 +22,11 @@ struct mta_ops {
 	const char *queue_script;
 	/* the aliases(5) file its local delivery reads */
 	const char *aliases;
+	/*
+	 * $1 = the live map: 0 when the MTA's own tools say it reads that map,
+	 * 1 when not, 2 when the question failed; what the MTA said on stdout
+	 */
+	const char *reads_script;
 };
 
 const struct mta_ops *mta_of(const struct host *h);
