@@ -42,7 +42,7 @@ build/libferry.a: $(OBJ)
 ferry: build/cmd/main.o build/libferry.a
 	$(CC) $(CFLAGS) -o $@ build/cmd/main.o build/libferry.a $(LDFLAGS) $(LDLIBS)
 
-build/unit/%: tests/unit/%.c tests/unit/unit.h build/libferry.a
+build/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) build/libferry.a
 	@mkdir -p build/unit
 	@echo "CC $<"
 	@$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -o $@ $< build/libferry.a $(LDFLAGS) $(LDLIBS)
@@ -64,7 +64,7 @@ build/asan/libferry.a: $(ASAN_OBJ)
 	rm -f $@
 	ar rcs $@ $(ASAN_OBJ)
 
-build/asan/unit/%: tests/unit/%.c tests/unit/unit.h build/asan/libferry.a
+build/asan/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) build/asan/libferry.a
 	@mkdir -p build/asan/unit
 	@echo "CC asan $<"
 	@$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SAN) -o $@ $< build/asan/libferry.a $(LDFLAGS) $(LDLIBS)
