@@ -35,9 +35,9 @@ trap 'rm -f "$tmp"' EXIT
 edges >"$tmp"
 
 if [ "$dot" = 1 ]; then
+	printf 'digraph layers {\n\trankdir=BT;\n'
 	awk -v layers="$layers" '
-	BEGIN { n = split(layers, L, " "); for (i = 1; i <= n; i++) rank[L[i]] = i
-		print "digraph layers {"; print "\trankdir=BT;" }
+	BEGIN { n = split(layers, L, " "); for (i = 1; i <= n; i++) rank[L[i]] = i }
 	$2 != "?" && $1 != $2 { e[$1 " " $2]++ }
 	END {
 		for (k in e) {
@@ -46,8 +46,8 @@ if [ "$dot" = 1 ]; then
 			printf "\t\"%s\" -> \"%s\" [label=%d%s];\n", p[1], p[2], e[k],
 			    up ? ",color=red" : ""
 		}
-		print "}"
-	}' "$tmp"
+	}' "$tmp" | sort
+	echo "}"
 	exit 0
 fi
 
