@@ -8,7 +8,8 @@ CPPFLAGS += -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcurl -lldns)
 
 # src/ has one folder per layer, lowest first; a file includes headers of its own
-# layer or a lower one (scripts/check-layers.sh, run by make check)
+# layer or a lower one (scripts/check-layers.sh, run by make check); a driver
+# (src/svc/svc-*.c) calls no other driver (scripts/check-drivers.sh, likewise)
 LAYERS = base text state transport probe engine svc report cmd
 CPPFLAGS += $(LAYERS:%=-Isrc/%)
 HDR := $(wildcard src/*/*.h src/*/*.def)
@@ -121,6 +122,7 @@ check: deps
 	$(MAKE) ferry
 	scripts/checksrc.sh
 	scripts/check-layers.sh
+	scripts/check-drivers.sh
 	scripts/check.sh
 
 # the whole kill matrix (tests/t8004-kill-resume.sh with FERRY_PAIRS=full)

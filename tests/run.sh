@@ -4,6 +4,9 @@
 # "N passed, N failed", N counting test_expect_success blocks; a script that
 # dies, runs none or exits non-zero without a failed one counts as one more failure.
 # The lab is brought up when `lab.sh status` says it is not; it is left up.
+# Each story's run time follows it ("# tNNNN-name.sh: 12.3 s"), and the ten
+# slowest are listed before the last line, which stays "N passed, N failed"
+# (scripts/check.sh reads it).
 cd "$(dirname "$0")" || exit 2
 TESTS=$(pwd)
 
@@ -26,13 +29,24 @@ else
 fi
 scripts=("${scripts[@]##*/}")
 
-passed=0 failed=0 broken=""
+# seconds since an EPOCHREALTIME reading, one decimal
+since() {
+	local now=$EPOCHREALTIME
+	awk -v a="$1" -v b="$now" 'BEGIN { printf "%.1f", b - a }'
+}
+
+passed=0 failed=0 broken="" times=""
 for t in "${scripts[@]}"; do
 	[ -f "$TESTS/$t" ] || { echo "# no such test script: $t"; failed=$((failed + 1)); continue; }
 	echo "# $t"
 	out=$(mktemp)
+	start=$EPOCHREALTIME
 	bash "$TESTS/$t" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
+	secs=$(since "$start")
+	echo "# $t: $secs s"
+	times="$times$secs $t
+"
 	line=$(grep -E '^# passed [0-9]+ failed [0-9]+$' "$out" | tail -n 1)
 	rm -f "$out"
 	if [ -n "$line" ]; then
@@ -50,5 +64,9 @@ for t in "${scripts[@]}"; do
 	fi
 done
 [ -n "$broken" ] && echo "# scripts that died, ran no test, or exited non-zero without a failed test:$broken"
+if [ -n "$times" ]; then
+	echo "# slowest stories (seconds):"
+	printf '%s' "$times" | sort -rn | head -n 10 | awk '{ printf "#   %7.1f  %s\n", $1, $2 }'
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -53,6 +53,29 @@ service_around(struct step_ctx *ctx, int (*op)(struct step_ctx *ctx))
 }
 
 int
+(*service_answer_of(const char *question))(struct step_ctx *ctx)
+{
+	const struct service_answer *q;
+	size_t i;
+
+	for (i = 0; service_registry[i]; i++)
+		for (q = service_registry[i]->answers; q && q->question; q++)
+			if (strcmp(q->question, question) == 0)
+				return q->answer;
+	return NULL;
+}
+
+int
+service_ask(struct step_ctx *ctx, const char *question)
+{
+	int (*answer)(struct step_ctx *ctx) = service_answer_of(question);
+
+	if (answer == NULL)
+		return step_error(ctx, "no driver answers '%s'", question);
+	return answer(ctx);
+}
+
+int
 service_tidy(struct step_ctx *ctx)
 {
 	size_t i;

@@ -57,6 +57,16 @@ struct step_hook {
 	void (*end)(struct step_ctx *ctx, void *state);
 };
 
+/*
+ * A question about the account one driver answers for the others, which
+ * do not know who answers it ("mail.forwarded": the notice driver skips
+ * the mail settings notice; the mail driver knows).
+ */
+struct service_answer {
+	const char *question;
+	int (*answer)(struct step_ctx *ctx);	/* 1 yes, 0 no */
+};
+
 struct service {
 	const char *name;
 	const struct step_ops *steps;	/* terminated by an entry with id NULL */
@@ -64,6 +74,8 @@ struct service {
 	/* optional: what this driver puts back when the account's move is
 	   finished (done.tidy), checked from outside; 0 or -1 */
 	int (*tidy)(struct step_ctx *ctx);
+	/* optional, ended by a NULL question: what it tells the other drivers */
+	const struct service_answer *answers;
 };
 
 /* the drivers, in registry order, NULL-terminated: src/svc/services.c */
@@ -77,6 +89,12 @@ const struct step_ops *service_step(const char *id);
  * hooks begin in registry order and end in reverse.  Returns op's result.
  */
 int service_around(struct step_ctx *ctx, int (*op)(struct step_ctx *ctx));
+
+/* the registered answer to question, NULL when no driver answers it */
+int (*service_answer_of(const char *question))(struct step_ctx *ctx);
+/* the answer of the driver that answers question: 1 yes, 0 no; -1 with a
+   message when none does */
+int service_ask(struct step_ctx *ctx, const char *question);
 
 /* every driver's tidy in registry order; stops at the first that fails */
 int service_tidy(struct step_ctx *ctx);

@@ -13,7 +13,7 @@
 #include "fault.h"
 #include "files-track.h"
 #include "rsync-stats.h"
-#include "web.h"
+#include "web-vfile.h"
 
 #define RSYNC_VANISHED 24	/* files vanished during the pass: a warning */
 #define RSYNC_PERSIST	5	/* seconds the old host keeps an idle rsync connection */

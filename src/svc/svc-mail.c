@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "edit.h"
-#include "mail.h"
 #include "mail-addr.h"
 #include "mail-spool.h"
 #include "mta.h"
@@ -624,7 +623,8 @@ mail_test_apply(struct step_ctx *ctx)
 	return r;
 }
 
-int
+/* 1 when the account's mail is forwarded (config, or auto from the old host's table) */
+static int
 mail_is_forwarded(struct step_ctx *ctx)
 {
 	enum mail_mode mode;
@@ -641,4 +641,8 @@ static const struct step_ops mail_steps[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-const struct service svc_mail = { .name = "mail", .steps = mail_steps };
+static const struct service_answer mail_answers[] = {
+	{ "mail.forwarded", mail_is_forwarded }, { NULL, NULL }
+};
+
+const struct service svc_mail = { .name = "mail", .steps = mail_steps, .answers = mail_answers };

@@ -9,7 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mail.h"
 #include "notice.h"
 #include "probe.h"
 
@@ -123,7 +122,8 @@ freeze_apply(struct step_ctx *ctx)
 static int
 settings_probe(struct step_ctx *ctx)
 {
-	if (mail_is_forwarded(ctx)) {
+	/* the mail driver answers; -1 (no driver does) is printed and read as no */
+	if (service_ask(ctx, "mail.forwarded") == 1) {
 		ctx->skip_reason = "mail is forwarded (phase1.6)";
 		return PROBE_SKIP;
 	}

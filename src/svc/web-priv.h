@@ -6,16 +6,7 @@
 #include "edit.h"
 #include "probe.h"
 #include "vhost.h"
-
-/* a vhost file of a host, read for an edit */
-struct vfile {
-	struct file_edit e;
-	struct vhost_file vf;
-	int loaded;
-};
-
-int vfile_load(struct step_ctx *ctx, const struct host *h, const char *path, struct vfile *v);
-void vfile_release(struct vfile *v);
+#include "web-vfile.h"	/* struct vfile, vfile_load, vfile_release */
 /* swap in, apache-check, put back on failure; then apache-reload (a diff in a dry run) */
 int apache_commit(struct step_ctx *ctx, const struct host *h, struct vfile *v, const char *text);
 /* the reload a killed run owed h (its file is right already) */
