@@ -192,19 +192,19 @@ accepted() {	# HOST PATTERN: "Accepted publickey" lines so far
 	lab "$1" sh -c 'grep -c "Accepted publickey $1" /var/log/auth.log || true' sh "$2"
 }
 
-# 2a's seconds step by step, from the journal's times, longest first, each
-# with what it waits on (the step's kind of work) and its own detail
+# 2a's seconds step by step, from `ferry report` (tenths of a second), longest
+# first, each with what it waits on (the step's kind of work) and its own
+# detail; then the seconds per kind of wait, and the mail split
 step_breakdown() {
 	python3 - "$1" <<-\PY
-	import json, sys
-	from datetime import datetime
+	import re, sys
 	waits = [
 	    (("prep.2", "phase1.presync", "phase1.3"), "data transfer (rsync; left out of 2a)"),
 	    (("prep.3", "prep.ttl", "phase1.5", "phase2.1", "phase2.2", "phase2.3", "done.tidy"),
 	     "zone edit, reload, transfer to every nameserver, each asked"),
 	    (("phase1.8",), "map check and rebuild, MTA reload on both hosts, RCPT at both"),
 	    (("phase1.9",), "test messages delivered into the new spool"),
-	    (("phase1.7", "phase1.10"), "spool moved under lock, queue quiet"),
+	    (("phase1.7", "phase1.10"), "spool moved under lock, the old queue's entries"),
 	    (("prep.7", "phase1.4", "phase1.1", "phase2.4"), "game stop/start, its port answering"),
 	    (("prep.4", "phase2.proxy", "phase2.6"), "apache config test and reload, fetches"),
 	    (("prep.5", "phase2.5"), "fetches pinned to each host"),
@@ -213,13 +213,17 @@ step_breakdown() {
 	]
 	def kind(i):
 	    return next((w for ids, w in waits if i in ids), "account, files, checks")
-	def t(x):
-	    return datetime.strptime(x, "%Y-%m-%dT%H:%M:%SZ").timestamp()
-	steps = json.load(open(sys.argv[1]))["accounts"][0]["steps"]
-	rows = sorted(((t(s["finished"]) - t(s["started"]), s["id"], kind(s["id"]), s.get("detail", ""))
-	               for s in steps if s.get("started") and s.get("finished")), reverse=True)
-	for sec, i, w, d in rows:
-	    print("# 2a step %-15s %4.0f s  %s: %s" % (i, sec, w, d[:60]))
+	rows, total = [], {}
+	for line in open(sys.argv[1]):
+	    m = re.match(r"^  (\S+)\s+(done|failed)\s+\S+\s+([0-9.]+)s  (.*)$", line)
+	    if m:
+	        i, sec, d = m.group(1), float(m.group(3)), m.group(4)
+	        rows.append((sec, i, kind(i), d))
+	        total[kind(i)] = total.get(kind(i), 0) + sec
+	for sec, i, w, d in sorted(rows, reverse=True):
+	    print("# 2a step %-15s %5.1f s  %s: %s" % (i, sec, w, d[:60]))
+	for w, sec in sorted(((w, sec) for w, sec in total.items()), key=lambda x: -x[1]):
+	    print("# 2a waits %5.1f s on %s" % (sec, w))
 	PY
 }
 
@@ -244,7 +248,11 @@ bench_account() {
 	done
 	n=$(( $(accepted neko-base "for root from 192.0.2.10 ") - from_old ))
 	say "2: host to host (charon -> neko-base, rsync): $n connections, counted apart"
-	ferry_c "$SEED" status --json dave >"$WORK/dave.json" && step_breakdown "$WORK/dave.json"
+	ferry_c "$SEED" report dave >"$WORK/dave.report" && step_breakdown "$WORK/dave.report"
+	# the mail split: phase1.7's end (mail starts going to both hosts) to phase1.10's end
+	split=$(sed -n 's/^ *downtime:.* mail \([0-9.]*\)s.*/\1/p' "$WORK/dave.report")
+	verdict "2m. dave's mail split, phase1.7 -> phase1.10, no mail load (t5001 has the load)" \
+		"${split:-none}" "< 5 s" "x < 5"
 }
 
 # --- 3. plan and status --json over 10,000 accounts ------------------------------

@@ -13,9 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
+#include "backoff.h"
 #include "edit.h"
 #include "mail-spool.h"
 #include "mbox.h"
@@ -25,18 +24,29 @@
 
 /* ---- phase1.7 and phase1.10: the spool ---- */
 
+/*
+ * $1 = the spool: takes $1.lock as procmail and postfix's local do, asking
+ * again after 50 ms, doubling to 1 s, for about $2 s (lockfile -l $2: an
+ * older lock is stale), so the lock is had soon after the MDA lets it go;
+ * exit 75 (EX_TEMPFAIL) when it cannot; the lock goes with the shell.
+ */
+#define SPOOL_LOCK_SH \
+	"s=$1 d=0.05 n=0; " \
+	"until lockfile -r 0 -l \"$2\" \"$s.lock\" 2>/dev/null; do n=$((n + 1)); " \
+	"[ $n -le $((5 + $2)) ] || { echo \"cannot lock $s\"; exit 75; }; sleep $d; " \
+	"case $d in 0.05) d=0.1;; 0.1) d=0.2;; 0.2) d=0.4;; 0.4) d=0.8;; *) d=1;; esac; done; " \
+	"trap 'rm -f \"$s.lock\"' EXIT; "
+
 /* old host: the spool emptied into SPOOL.ferry-moved (0600), under the MDA's lock */
 static const char drain_script[] =
-	"s=$1; lockfile -l \"$2\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
-	"trap 'rm -f \"$s.lock\"' EXIT; umask 077; "
-	"if [ -s \"$s\" ]; then cat \"$s\" >> \"$s.ferry-moved\" && : > \"$s\" || exit 1; fi; exit 0";
+	SPOOL_LOCK_SH "umask 077; "
+	"if [ -s \"$s\" ]; then " SPOOL_CAT_SH " >> \"$s.ferry-moved\" && : > \"$s\" || exit 1; fi; exit 0";
 
-/* new host: append stdin to the spool under its lock (what to append was
-   decided from the spool's bytes read just before, under the same lock) */
+/* new host: append stdin to the spool ($3 = its owner) under its lock (what to
+   append was decided from the spool's bytes read just before, under the same lock) */
 static const char append_script[] =
-	"s=$1 u=$2; lockfile -l \"$3\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
-	"trap 'rm -f \"$s.lock\"' EXIT; "
-	"[ -e \"$s\" ] || install -m 0660 -o \"$u\" -g mail /dev/null \"$s\" || exit 1; "
+	SPOOL_LOCK_SH
+	"[ -e \"$s\" ] || install -m 0660 -o \"$3\" -g mail /dev/null \"$s\" || exit 1; "
 	"cat >> \"$s\"";
 
 /* old host: the moved file becomes a dated 0600 backup */
@@ -46,8 +56,7 @@ static const char keep_script[] =
 /* a spool between two deliveries: procmail writes a message in more than one
    write(), so a reader without its lock can find half a message, or a lone "F" */
 static const char locked_read_script[] =
-	"s=$1; lockfile -l \"$2\" -r 30 -s 1 \"$s.lock\" || { echo \"cannot lock $s\"; exit 75; }; "
-	"trap 'rm -f \"$s.lock\"' EXIT; [ -e \"$s\" ] || exit 0; cat \"$s\"";
+	SPOOL_LOCK_SH "[ -e \"$s\" ] || exit 0; " SPOOL_CAT_SH;
 
 void
 mail_spool_path(const struct host *h, const struct account *a, struct strbuf *sb)
@@ -171,7 +180,7 @@ move_spool(struct step_ctx *ctx, const struct host *src, const struct host *dst,
 		goto done;
 	}
 	if (add.len) {
-		const char *args[] = { new.buf, ctx->a->name, secs, NULL };
+		const char *args[] = { new.buf, secs, ctx->a->name, NULL };
 
 		strbuf_reset(&out);
 		if (host_sh_in(ctx, dst, append_script, args, add.buf, add.len, &out) != 0) {
@@ -210,79 +219,102 @@ mail_spool_probe(struct step_ctx *ctx)
 }
 
 /*
- * phase1.10's end: the old spool is empty and the old MTA's queue holds
- * nothing more for the account (mail accepted before phase1.8 may still be
- * waiting there for the spool lock, and would land after a single pass).
+ * phase1.10: the late mail.  The old MTA's queue entries for the account
+ * when the step starts are mail it accepted before phase1.8 switched its
+ * map (some waiting for the spool lock, some deferred under load): they are
+ * asked to be delivered now and waited for, polling with a growing
+ * interval; then the old spool is moved once more.  Mail the old host
+ * accepts later is sent on to the new host by the switched map (phase1.8
+ * verified the built database), so it can no longer land in the old spool
+ * and a steady sender does not hold the step up.
  */
-#define LATE_MAIL_PASSES 40
+#define LATE_MAIL_SECONDS 300
+#define LATE_FLUSH_SECONDS 10	/* the entries left are asked again */
 
-/* a queue listing names one of the account's addresses: login@... or ...@its domain,
-   with or without <> (sendmail's mailq brackets them, postfix's postqueue -p not) */
+struct late_queue {
+	struct step_ctx *ctx;
+	const struct host *h;
+	struct strlist ids;	/* the entries when the step began */
+	struct strlist left;	/* those still queued at the last look */
+	double flushed;		/* backoff_clock() of the last flush */
+};
+
+/* 1 when none of the step's entries is queued any more, 0 not yet, -1 error */
 static int
-queue_names(const char *q, const struct account *a)
+late_queue_gone(void *arg)
 {
-	const char *p = q;
-	size_t ln = strlen(a->name), i;
+	struct late_queue *w = arg;
+	struct strlist now = STRLIST_INIT;
+	struct strbuf err = STRBUF_INIT;
+	size_t i;
+	int r;
 
-	while (*p) {
-		size_t n = strcspn(p, " \t\r\n");
-		const char *w = p;
-
-		if (n && *w == '<') {
-			w++;
-			n--;
-		}
-		if (n && w[n - 1] == '>')
-			n--;
-		if (n > ln && strncasecmp(w, a->name, ln) == 0 && w[ln] == '@')
-			return 1;
-		for (i = 0; i < a->domains.n; i++) {
-			size_t dn = strlen(a->domains.v[i]);
-
-			if (n > dn + 1 && w[n - dn - 1] == '@' &&
-			    strncasecmp(w + n - dn, a->domains.v[i], dn) == 0)
-				return 1;
-		}
-		p += strcspn(p, " \t\r\n");
-		p += strspn(p, " \t\r\n");
+	if (mta_queue_ids(w->ctx, w->h, &now, &err) < 0) {
+		r = step_error(w->ctx, "%s: the queue cannot be listed: %s", w->h->name, err.buf);
+		goto out;
 	}
-	return 0;
+	strlist_clear(&w->left);
+	for (i = 0; i < w->ids.n; i++)
+		if (strlist_has(&now, w->ids.v[i]))
+			strlist_push(&w->left, w->ids.v[i]);
+	r = w->left.n == 0;
+	if (!r && backoff_clock() - w->flushed >= LATE_FLUSH_SECONDS) {
+		mta_flush(w->ctx, w->h, &w->left);
+		w->flushed = backoff_clock();
+	}
+out:
+	strlist_clear(&now);
+	strbuf_release(&err);
+	return r;
 }
 
+/* waits for the old host's queue entries of the account as they are now */
 static int
-old_side_quiet(struct step_ctx *ctx)
+late_queue_wait(struct step_ctx *ctx, struct late_queue *w)
 {
-	const struct host *h = ctx->f->cf->from;
-	struct strbuf spool = STRBUF_INIT, q = STRBUF_INIT;
-	const char *args[] = { NULL, NULL };
-	int quiet;
+	struct strbuf err = STRBUF_INIT;
+	int r;
 
-	mail_spool_path(h, ctx->a, &spool);
-	args[0] = spool.buf;
-	/* a queue that cannot be listed holds nothing we could wait for */
-	quiet = host_sh(ctx, h, "[ ! -s \"$1\" ]", args, NULL) == 0 &&
-	    (host_sh(ctx, h, mta_of(h)->queue_script, NULL, &q) != 0 || !queue_names(q.buf, ctx->a));
-	strbuf_release(&spool);
-	strbuf_release(&q);
-	return quiet;
+	w->ctx = ctx;
+	w->h = ctx->f->cf->from;
+	/* a queue that cannot be listed (the MTA down) holds nothing we could wait for */
+	if (mta_queue_ids(ctx, w->h, &w->ids, &err) < 0 || w->ids.n == 0) {
+		strbuf_release(&err);
+		return 1;
+	}
+	strbuf_release(&err);
+	mta_flush(ctx, w->h, &w->ids);
+	w->flushed = backoff_clock();
+	r = backoff_poll(late_queue_gone, w, LATE_MAIL_SECONDS);
+	if (r == 0)
+		step_error(ctx, "%s: %zu of the %zu messages for %s in its queue when %s began are "
+		    "still there after %d s (%s%s); run again to collect them", w->h->name,
+		    w->left.n, w->ids.n, ctx->a->name, ctx->def->id, LATE_MAIL_SECONDS,
+		    w->left.v[0], w->left.n > 1 ? " ..." : "");
+	return r;
 }
 
 int
 mail_spool_apply(struct step_ctx *ctx)
 {
-	size_t n = 0, more;
-	int late = strcmp(ctx->def->id, "phase1.10") == 0, pass;
+	struct late_queue w = { .ids = STRLIST_INIT, .left = STRLIST_INIT };
+	int late = strcmp(ctx->def->id, "phase1.10") == 0, waited = 1;
+	double t0 = backoff_clock();
+	size_t n = 0;
 
-	if (move_spool(ctx, ctx->f->cf->from, ctx->f->cf->to, &n) < 0)
-		return -1;
-	for (pass = 0; late && pass < LATE_MAIL_PASSES && !old_side_quiet(ctx); pass++) {
-		sleep(2);
-		more = 0;
-		if (move_spool(ctx, ctx->f->cf->from, ctx->f->cf->to, &more) < 0)
-			return -1;
-		n += more;
-	}
+	if (late)
+		waited = late_queue_wait(ctx, &w);
+	/* what did arrive is moved even when the wait failed */
+	if (waited >= 0 && move_spool(ctx, ctx->f->cf->from, ctx->f->cf->to, &n) < 0)
+		waited = -1;
 	strbuf_addf(&ctx->detail, "%zu %smessages moved", n, late ? "late " : "");
+	if (late && w.ids.n)
+		strbuf_addf(&ctx->detail, " (%zu queued for %s on %s, waited %.1f s)", w.ids.n,
+		    ctx->a->name, ctx->f->cf->from->name, backoff_clock() - t0);
+	strlist_clear(&w.ids);
+	strlist_clear(&w.left);
+	if (waited != 1)
+		return -1;
 	return journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id,
 	    late ? EV_MAIL_END : EV_MAIL_START, now_seconds(), ctx->detail.buf);
 }

@@ -12,7 +12,9 @@ const struct mta_ops mta_postfix = {
 	"t=$(mktemp -d) && cp \"$1\" \"$t/map\" && postmap \"$t/map\"; r=$?; rm -rf \"$t\"; exit $r",
 	"postmap \"$1\"",
 	"[ -e \"$1.db\" ] || { echo \"no $1.db\"; exit 2; }; postmap -q \"$2\" \"hash:$1\"",
-	"postqueue -p 2>/dev/null",
+	"postqueue -p 2>&1",
+	/* postqueue -i: deferred entries scheduled at once (qmgr's work, it returns) */
+	"for i in \"$@\"; do postqueue -i \"$i\" >/dev/null 2>&1; done; exit 0",
 	"/etc/aliases",
 	/* postconf -x answers with the value postfix uses, $names expanded */
 	"m=$(postconf -hx virtual_alias_maps 2>&1) || { echo \"$m\"; exit 2; }; "

@@ -17,7 +17,11 @@ const struct mta_ops mta_sendmail = {
 	"[ -e \"$1.db\" ] || { echo \"no $1.db\"; exit 2; }; "
 	"makemap -u hash \"$1\" | awk -v k=\"$2\" 'BEGIN { k = tolower(k) } "
 	"tolower($1) == k { sub(/^[^ \\t]+[ \\t]+/, \"\"); print; f = 1; exit } END { exit !f }'",
-	"mailq 2>/dev/null",
+	/* the MTA's queue: the submission queue (-Ac) goes through it, and its map, later */
+	"sendmail -bp -Am 2>&1",
+	/* -qI per ID; the queue run is left to itself, its output to the log */
+	"for i in \"$@\"; do set -- \"$@\" \"-qI$i\"; shift; done; "
+	"sendmail -Am \"$@\" </dev/null >/dev/null 2>&1 &",
 	"/etc/aliases",
 	/* sendmail's own word: -d38.2 prints the file each map it opens is
 	   read from, here for a lookup in the map sendmail.cf names virtuser */

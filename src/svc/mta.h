@@ -18,8 +18,10 @@ struct mta_ops {
 	const char *build_script;
 	/* $1 = the live map, $2 = a key: prints the value the built database holds; 1 when absent */
 	const char *query_script;
-	/* prints the queue: one recipient or sender per line is enough to grep for an address */
+	/* prints the queue the MTA delivers from, as mail-queue.h reads it */
 	const char *queue_script;
+	/* $@ = queue IDs (letters and digits): the MTA is asked to deliver them now; returns at once */
+	const char *flush_script;
 	/* the aliases(5) file its local delivery reads */
 	const char *aliases;
 	/*
@@ -41,5 +43,15 @@ int mta_build(struct step_ctx *ctx, const struct host *h);
  */
 int mta_lookup(struct step_ctx *ctx, const struct host *h, const char *addr,
     struct strbuf *out);
+
+/*
+ * The queue IDs of h's queue entries that name the account's addresses
+ * (mail-queue.h): 0, or -1 when the queue cannot be listed (the MTA's
+ * words in err).
+ */
+int mta_queue_ids(struct step_ctx *ctx, const struct host *h, struct strlist *ids,
+    struct strbuf *err);
+/* asks h's MTA to deliver these entries now rather than at its next queue run */
+int mta_flush(struct step_ctx *ctx, const struct host *h, const struct strlist *ids);
 
 #endif

@@ -1,185 +1,16 @@
 /*
- * svc-mush.c: the game.  "Running" is judged by the banner on the game's
- * port, never by a pid file: a copied netmux.pid names a stranger's pid on
- * the new host, so a pid is signalled only after /proc says it is the game
- * (its exe is netmux and its cwd the game directory).
+ * svc-mush.c: the game's steps (prep.7, prep.8, phase1.1, phase1.4,
+ * phase2.4).  The game on a host, its start, stop and admin's commands, is
+ * in mush-game.c.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "edit.h"
-
-#define GAME_UP_SECONDS 30
-#define GAME_DOWN_SECONDS 30
-
-static void
-game_dir(struct strbuf *sb, const struct host *h, const struct account *a)
-{
-	strbuf_addf(sb, "%s/%s/%s", h->home, a->name, a->mush_dir);
-}
-
-/* connects to addr:port; with lines, sends them; returns bytes read into out (or -1) */
-static int
-game_talk(const char *addr, int port, const char *lines, int read_ms, struct strbuf *out)
-{
-	struct sockaddr_in sa;
-	struct pollfd p;
-	char buf[4096];
-	ssize_t n;
-	int fd, got = 0;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
-		return -1;
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		close(fd);
-		return -1;
-	}
-	if (lines && write(fd, lines, strlen(lines)) < 0) {
-		close(fd);
-		return -1;
-	}
-	p.fd = fd;
-	p.events = POLLIN;
-	while (poll(&p, 1, read_ms) > 0 && (n = read(fd, buf, sizeof buf)) > 0) {
-		if (out)
-			strbuf_add(out, buf, (size_t)n);
-		got += (int)n;
-	}
-	close(fd);
-	return got;
-}
-
-/* the game answers when it sends its banner (telnet negotiation and welcome text) */
-static int
-game_answers(const char *addr, int port)
-{
-	return game_talk(addr, port, NULL, 1500, NULL) > 0;
-}
-
-static int
-wait_game(const char *addr, int port, int want_up, int seconds)
-{
-	double end = now_seconds() + seconds;
-
-	do {
-		if (game_answers(addr, port) == want_up)
-			return 0;
-		usleep(250000);
-	} while (now_seconds() < end);
-	return -1;
-}
-
-/* a stale pid file from another host must not stop Startmux */
-static const char start_script[] =
-	"dir=$1 pf=$1/$2 user=$3; shift 3; cd \"$dir\" || exit 1; "
-	"p=$(cat \"$pf\" 2>/dev/null); "
-	"if [ -n \"$p\" ] && ! { [ \"$(readlink /proc/$p/cwd 2>/dev/null)\" = \"$dir\" ] && "
-	"  readlink /proc/$p/exe 2>/dev/null | grep -q netmux; }; then rm -f \"$pf\"; fi; "
-	"runuser -u \"$user\" -- sh -c 'cd \"$1\" && shift && exec \"$@\"' sh \"$dir\" \"$@\" "
-	"  </dev/null >>\"$dir/ferry-start.log\" 2>&1";
-
-/* runs script with DIR ARG2 USER then the expanded command template */
-static int
-game_command(struct step_ctx *ctx, const struct host *h, const char *script,
-    const char *arg2, const struct strlist *tmpl, struct strbuf *out)
-{
-	struct expand ex = { ctx->a->name, NULL, NULL, NULL };
-	struct strlist all = STRLIST_INIT, cmd = STRLIST_INIT;
-	struct strbuf dir = STRBUF_INIT;
-	size_t i;
-	int r = -1;
-
-	game_dir(&dir, h, ctx->a);
-	strlist_push(&all, dir.buf);
-	strlist_push(&all, arg2);
-	strlist_push(&all, ctx->a->name);
-	if (expand_argv(&cmd, tmpl, &ex) == 0) {
-		for (i = 0; i < cmd.n; i++)
-			strlist_push(&all, cmd.v[i]);
-		r = host_sh(ctx, h, script, (const char *const *)all.v, out);
-	}
-	strlist_clear(&all);
-	strlist_clear(&cmd);
-	strbuf_release(&dir);
-	return r;
-}
-
-static int
-game_start(struct step_ctx *ctx, const struct host *h)
-{
-	struct strbuf out = STRBUF_INIT;
-	int r;
-
-	r = game_command(ctx, h, start_script, ctx->a->mush_pidfile, &ctx->a->mush_start, &out);
-	if (r != 0)
-		step_error(ctx, "%s: mush-start failed: %s", h->name, out.buf);
-	strbuf_release(&out);
-	return r == 0 ? 0 : -1;
-}
-
-/* SIGTERM to the pid in the pid file, only when /proc says it is this game */
-static const char stop_script[] =
-	"dir=$1; pf=$(cat \"$dir/$2\" 2>/dev/null) || exit 0; "
-	"[ -n \"$pf\" ] && [ \"$(readlink /proc/$pf/cwd 2>/dev/null)\" = \"$dir\" ] && "
-	"readlink /proc/$pf/exe 2>/dev/null | grep -q netmux || exit 0; "
-	"kill -TERM \"$pf\"";
-
-static const char stop_cmd_script[] =
-	"dir=$1 user=$3; shift 3; "
-	"runuser -u \"$user\" -- sh -c 'cd \"$1\" && shift && exec \"$@\"' sh \"$dir\" \"$@\" </dev/null";
-
-static int
-game_stop(struct step_ctx *ctx, const struct host *h)
-{
-	struct account *a = ctx->a;
-	struct strbuf dir = STRBUF_INIT, out = STRBUF_INIT;
-	int r;
-
-	game_dir(&dir, h, a);
-	if (a->mush_stop.n)
-		r = game_command(ctx, h, stop_cmd_script, "", &a->mush_stop, &out);
-	else {
-		const char *args[] = { dir.buf, a->mush_pidfile, NULL };
-
-		r = host_sh(ctx, h, stop_script, args, &out);
-	}
-	if (r != 0)
-		step_error(ctx, "%s: stopping the game failed: %s", h->name, out.buf);
-	strbuf_release(&dir);
-	strbuf_release(&out);
-	if (r != 0)
-		return -1;
-	if (wait_game(h->address, a->mush_port, 0, GAME_DOWN_SECONDS) < 0)
-		return step_error(ctx, "%s: the game still answers on port %d", h->name,
-		    a->mush_port);
-	return 0;
-}
-
-static int
-start_and_wait(struct step_ctx *ctx, const struct host *h)
-{
-	if (game_start(ctx, h) < 0)
-		return -1;
-	if (wait_game(h->address, ctx->a->mush_port, 1, GAME_UP_SECONDS) < 0)
-		return step_error(ctx, "%s: the game did not answer on port %d within %d s",
-		    h->name, ctx->a->mush_port, GAME_UP_SECONDS);
-	return 0;
-}
+#include "mush-game.h"
 
 /* prep.7: a test run on the new host; the old game keeps running */
 static int
@@ -188,7 +19,7 @@ testrun_probe(struct step_ctx *ctx)
 	strbuf_addf(&ctx->diff, "%s: start the game in %s/%s/%s, check port %d, stop it\n",
 	    ctx->f->cf->to->name, ctx->f->cf->to->home, ctx->a->name, ctx->a->mush_dir,
 	    ctx->a->mush_port);
-	if (!ctx->dry_run && game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
+	if (!ctx->dry_run && mush_answers(ctx->f->cf->to->address, ctx->a->mush_port))
 		return step_error(ctx, "%s: something already answers on port %d",
 		    ctx->f->cf->to->name, ctx->a->mush_port), PROBE_ERROR;
 	return PROBE_TODO;
@@ -199,64 +30,18 @@ testrun_apply(struct step_ctx *ctx)
 {
 	double t0 = now_seconds();
 
-	if (start_and_wait(ctx, ctx->f->cf->to) < 0)
+	if (mush_start_and_wait(ctx, ctx->f->cf->to) < 0)
 		return -1;
 	strbuf_addf(&ctx->detail, "answered after %.1f s", now_seconds() - t0);
-	return game_stop(ctx, ctx->f->cf->to);
+	return mush_stop(ctx, ctx->f->cf->to);
 }
 
 static int
 testrun_verify(struct step_ctx *ctx)
 {
-	if (game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
+	if (mush_answers(ctx->f->cf->to->address, ctx->a->mush_port))
 		return step_error(ctx, "%s: the test game is still running", ctx->f->cf->to->name);
 	return 0;
-}
-
-/* the admin's connect line, from a 0600 file; never logged */
-static int
-read_connect_line(struct step_ctx *ctx, struct strbuf *line)
-{
-	struct stat st;
-	FILE *fp;
-	char buf[512];
-
-	if (ctx->a->mush_admin == NULL)
-		return 1;
-	if (stat(ctx->a->mush_admin, &st) < 0)
-		return step_error(ctx, "%s: %s", ctx->a->mush_admin, strerror(errno));
-	if (st.st_mode & 077)
-		return step_error(ctx, "%s: must be mode 0600 (it holds a password)",
-		    ctx->a->mush_admin);
-	if ((fp = fopen(ctx->a->mush_admin, "r")) == NULL)
-		return step_error(ctx, "%s: %s", ctx->a->mush_admin, strerror(errno));
-	if (fgets(buf, sizeof buf, fp) != NULL)
-		strbuf_addstr(line, buf);
-	fclose(fp);
-	memset(buf, 0, sizeof buf);
-	strbuf_rtrim(line);
-	return line->len ? 0 : step_error(ctx, "%s is empty", ctx->a->mush_admin);
-}
-
-/* logs in as the game's admin and sends commands (each ends with CRLF) */
-static int
-admin_say(struct step_ctx *ctx, const struct host *h, const char *commands)
-{
-	struct strbuf conn = STRBUF_INIT, msg = STRBUF_INIT;
-	int r;
-
-	if ((r = read_connect_line(ctx, &conn)) != 0) {
-		strbuf_release(&conn);
-		return r < 0 ? -1 : step_error(ctx, "mush-admin is needed to talk to the game");
-	}
-	strbuf_addf(&msg, "%s\r\n%sQUIT\r\n", conn.buf, commands);
-	r = game_talk(h->address, ctx->a->mush_port, msg.buf, 3000, NULL);
-	memset(msg.buf, 0, msg.len);
-	memset(conn.buf, 0, conn.len);
-	strbuf_release(&conn);
-	strbuf_release(&msg);
-	return r < 0 ? step_error(ctx, "%s: cannot talk to the game on port %d", h->name,
-	    ctx->a->mush_port) : 0;
 }
 
 /*
@@ -265,10 +50,14 @@ admin_say(struct step_ctx *ctx, const struct host *h, const char *commands)
  * is.  The dump is copied to a dated folder beside mush-save on the new host.
  */
 static const char flat_wait_script[] =
-	"dir=$1; i=0; while [ $i -lt 60 ]; do "
+	"dir=$1 d=0.05 i=0; while [ $i -lt 80 ]; do "
 	"f=$(find \"$dir\" -name '*.FLAT' -newer \"$dir/.ferry-dump-mark\" 2>/dev/null | head -n 1); "
+	/* the dump is whole when its size holds for half a second */
 	"if [ -n \"$f\" ]; then s1=$(stat -c %s \"$f\"); sleep 0.5; [ \"$s1\" = \"$(stat -c %s \"$f\")\" ] && "
-	"{ rm -f \"$dir/.ferry-dump-mark\"; echo \"$f\"; exit 0; }; fi; sleep 0.5; i=$((i+1)); done; exit 1";
+	"{ rm -f \"$dir/.ferry-dump-mark\"; echo \"$f\"; exit 0; }; fi; "
+	/* looked for after 50 ms, then at an interval doubling to 0.5 s: about 40 s in all */
+	"sleep $d; case $d in 0.05) d=0.1;; 0.1) d=0.2;; 0.2) d=0.4;; *) d=0.5;; esac; "
+	"i=$((i+1)); done; exit 1";
 
 static int
 take_flatfile(struct step_ctx *ctx, struct strbuf *flat)
@@ -278,12 +67,12 @@ take_flatfile(struct step_ctx *ctx, struct strbuf *flat)
 	const char *args[] = { NULL, NULL };
 	int r;
 
-	game_dir(&dir, old, ctx->a);
+	mush_game_dir(&dir, old, ctx->a);
 	strbuf_addf(&mark, "%s/.ferry-dump-mark", dir.buf);
 	args[0] = mark.buf;
 	r = host_sh(ctx, old, "touch -d '-2 seconds' \"$1\"", args, NULL);
 	if (r == 0)
-		r = admin_say(ctx, old, "@dump/flatfile\r\n");
+		r = mush_admin_say(ctx, old, "@dump/flatfile\r\n");
 	args[0] = dir.buf;
 	if (r == 0 && host_sh(ctx, old, flat_wait_script, args, flat) != 0)
 		r = step_error(ctx, "%s: no flatfile appeared after @dump/flatfile", old->name);
@@ -302,7 +91,7 @@ backup_dir(struct strbuf *sb, struct step_ctx *ctx, const char *tag)
 
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	game_dir(sb, ctx->f->cf->to, ctx->a);
+	mush_game_dir(sb, ctx->f->cf->to, ctx->a);
 	strbuf_addf(sb, "/%s.%s-%s", ctx->a->mush_save, tag, stamp);
 }
 
@@ -374,7 +163,7 @@ save_apply(struct step_ctx *ctx)
 	} else {
 		warn("%s: %s: no mush-admin: copying %s of a running game, which may be inconsistent",
 		    ctx->a->name, ctx->def->id, ctx->a->mush_save);
-		game_dir(&src, ctx->f->cf->from, ctx->a);
+		mush_game_dir(&src, ctx->f->cf->from, ctx->a);
 		strbuf_addf(&src, "/%s/", ctx->a->mush_save);
 		strbuf_addf(&sub, "%s/", dst.buf);
 		r = copy_old_to_new(ctx, src.buf, sub.buf);
@@ -436,7 +225,7 @@ freeze_probe(struct step_ctx *ctx)
 	const struct host *old = ctx->f->cf->from;
 
 	if (ctx->a->mush_freeze == FREEZE_STOP && !ctx->dry_run &&
-	    !game_answers(old->address, ctx->a->mush_port)) {
+	    !mush_answers(old->address, ctx->a->mush_port)) {
 		strbuf_addstr(&ctx->detail, "the game is not running on the old host");
 		return PROBE_DONE;
 	}
@@ -455,7 +244,7 @@ freeze_apply(struct step_ctx *ctx)
 	if (ctx->a->mush_freeze == FREEZE_ANNOUNCE) {
 		strbuf_addf(&say, "@wall The game is moving to a new server. Please make no changes "
 		    "to buildings or +mail from now on: they would be lost.\r\n@dump\r\n");
-		r = admin_say(ctx, old, say.buf);
+		r = mush_admin_say(ctx, old, say.buf);
 		strbuf_release(&say);
 		if (r == 0)
 			strbuf_addstr(&ctx->detail, "freeze announced; the game keeps running");
@@ -463,7 +252,7 @@ freeze_apply(struct step_ctx *ctx)
 	}
 	journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_START, now_seconds(),
 	    "stop on the old host");
-	if (game_stop(ctx, old) < 0)
+	if (mush_stop(ctx, old) < 0)
 		return -1;
 	strbuf_addf(&ctx->detail, "stopped on %s", old->name);
 	return 0;
@@ -475,14 +264,14 @@ freeze_undo(struct step_ctx *ctx)
 {
 	const struct host *old = ctx->f->cf->from;
 
-	if (game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
+	if (mush_answers(ctx->f->cf->to->address, ctx->a->mush_port))
 		return step_error(ctx, "the game still runs on %s; undo phase1.4 first",
 		    ctx->f->cf->to->name);
-	if (game_answers(old->address, ctx->a->mush_port)) {
+	if (mush_answers(old->address, ctx->a->mush_port)) {
 		strbuf_addf(&ctx->detail, "the game still runs on %s", old->name);
 		return 0;
 	}
-	if (start_and_wait(ctx, old) < 0)
+	if (mush_start_and_wait(ctx, old) < 0)
 		return -1;
 	strbuf_addf(&ctx->detail, "the game answers on %s:%d again", old->name,
 	    ctx->a->mush_port);
@@ -493,7 +282,7 @@ freeze_undo(struct step_ctx *ctx)
 static int
 start_probe(struct step_ctx *ctx)
 {
-	if (!ctx->dry_run && game_answers(ctx->f->cf->to->address, ctx->a->mush_port)) {
+	if (!ctx->dry_run && mush_answers(ctx->f->cf->to->address, ctx->a->mush_port)) {
 		strbuf_addstr(&ctx->detail, "the game answers on the new host");
 		return PROBE_DONE;
 	}
@@ -510,7 +299,7 @@ start_apply(struct step_ctx *ctx)
 	const char *args[] = { NULL, NULL, NULL };
 	int r;
 
-	game_dir(&src, h, ctx->a);
+	mush_game_dir(&src, h, ctx->a);
 	strbuf_addf(&src, "/%s", ctx->a->mush_save);
 	backup_dir(&dst, ctx, "synced");
 	args[0] = src.buf;
@@ -522,7 +311,7 @@ start_apply(struct step_ctx *ctx)
 		strbuf_release(&dst);
 		return step_error(ctx, "%s: cannot keep a copy of the synced save", h->name);
 	}
-	if (start_and_wait(ctx, h) < 0) {
+	if (mush_start_and_wait(ctx, h) < 0) {
 		strbuf_release(&dst);
 		return -1;
 	}
@@ -537,7 +326,7 @@ start_apply(struct step_ctx *ctx)
 static int
 start_verify(struct step_ctx *ctx)
 {
-	if (!game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
+	if (!mush_answers(ctx->f->cf->to->address, ctx->a->mush_port))
 		return step_error(ctx, "%s: the game does not answer on port %d",
 		    ctx->f->cf->to->name, ctx->a->mush_port);
 	return 0;
@@ -553,13 +342,13 @@ start_undo(struct step_ctx *ctx)
 {
 	const struct host *old = ctx->f->cf->from;
 
-	if (game_answers(ctx->f->cf->to->address, ctx->a->mush_port) &&
-	    game_stop(ctx, ctx->f->cf->to) < 0)
+	if (mush_answers(ctx->f->cf->to->address, ctx->a->mush_port) &&
+	    mush_stop(ctx, ctx->f->cf->to) < 0)
 		return -1;
 	strbuf_addf(&ctx->detail, "stopped on %s", ctx->f->cf->to->name);
 	if (ctx->a->mush_freeze == FREEZE_ANNOUNCE && !ctx->f->rollback_discard &&
-	    game_answers(old->address, ctx->a->mush_port)) {
-		if (game_stop(ctx, old) < 0)
+	    mush_answers(old->address, ctx->a->mush_port)) {
+		if (mush_stop(ctx, old) < 0)
 			return -1;
 		strbuf_addf(&ctx->detail, " and on %s until the save is back", old->name);
 	}
@@ -582,7 +371,7 @@ close_probe(struct step_ctx *ctx)
 		ctx->skip_reason = "the game was stopped in phase1.1";
 		return PROBE_SKIP;
 	}
-	if (!ctx->dry_run && !game_answers(ctx->f->cf->from->address, ctx->a->mush_port))
+	if (!ctx->dry_run && !mush_answers(ctx->f->cf->from->address, ctx->a->mush_port))
 		return PROBE_DONE;
 	strbuf_addf(&ctx->diff, "%s: announce the new site, then stop the game\n",
 	    ctx->f->cf->from->name);
@@ -597,16 +386,17 @@ close_apply(struct step_ctx *ctx)
 
 	strbuf_addf(&say, "@wall The new server is ready. Please disconnect and reconnect now; "
 	    "this one shuts down in a moment.\r\n");
-	r = admin_say(ctx, ctx->f->cf->from, say.buf);
+	r = mush_admin_say(ctx, ctx->f->cf->from, say.buf);
 	strbuf_release(&say);
 	if (r == 0) {
+		/* not a wait for the game: the players get two seconds to read the @wall */
 		sleep(2);
 		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_START,
 		    now_seconds(), "stop on the old host");
-		r = game_stop(ctx, ctx->f->cf->from);
+		r = mush_stop(ctx, ctx->f->cf->from);
 	}
 	/* announce mode: the players' window closes when the new game answers */
-	if (r == 0 && game_answers(ctx->f->cf->to->address, ctx->a->mush_port))
+	if (r == 0 && mush_answers(ctx->f->cf->to->address, ctx->a->mush_port))
 		journal_event_add(ctx->f->j, ctx->a->name, ctx->def->id, EV_MUSH_END,
 		    now_seconds(), "the game answers on the new host");
 	return r;
@@ -615,7 +405,7 @@ close_apply(struct step_ctx *ctx)
 static int
 close_verify(struct step_ctx *ctx)
 {
-	if (game_answers(ctx->f->cf->from->address, ctx->a->mush_port))
+	if (mush_answers(ctx->f->cf->from->address, ctx->a->mush_port))
 		return step_error(ctx, "%s: the old game still answers", ctx->f->cf->from->name);
 	return 0;
 }
