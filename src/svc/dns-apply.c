@@ -13,6 +13,8 @@
 
 #include "dns-apply.h"
 #include "dns-batch.h"
+#include "dns-check.h"
+#include "remote.h"
 #include "probe.h"
 
 #define DNS_VERIFY_SECONDS 60
@@ -204,6 +206,67 @@ edit_zone(struct step_ctx *ctx, struct zone *z, struct zone_batch *b, size_t n_m
 	return applied;
 }
 
+/* "rndc VERB ZONE" on the primary; 0, or -1 reported */
+static int
+rndc(struct step_ctx *ctx, const char *verb, const char *zone)
+{
+	const struct host *p = ctx->f->cf->dns.primary;
+	const char *argv[] = { "rndc", verb, zone, NULL };
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	int r = 0;
+
+	debug("%s: rndc %s %s", p->name, verb, zone);
+	if (remote_capture(&ctx->f->tr, p, argv, &out, &err) != 0)
+		r = step_error(ctx, "%s: rndc %s %s failed: %s%s", p->name, verb, zone, err.buf,
+		    out.buf);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	return r;
+}
+
+/*
+ * A zone BIND manages itself, asked of named before the file is read.  A
+ * dynamic zone is frozen: BIND writes its journal into the file and takes
+ * no update until thawed, so the edit is neither lost to the next
+ * `rndc sync` nor racing nsupdate; thaw reads the edited file back.  1
+ * frozen, 0 not dynamic, -1 error.
+ */
+static int
+zone_hold(struct step_ctx *ctx, const char *zone, enum dns_zone_kind *kind)
+{
+	struct strbuf st = STRBUF_INIT;
+	int r = 0;
+
+	*kind = DNS_ZONE_STATIC;
+	if (dns_ask_zone_kind(&ctx->f->tr, ctx->f->cf->dns.primary, zone, kind, &st) < 0)
+		r = step_error(ctx, "%s: rndc zonestatus %s failed: named does not serve it",
+		    ctx->f->cf->dns.primary->name, zone);
+	else if (*kind == DNS_ZONE_SIGNED)
+		r = step_error(ctx, "%s: zone %s is signed outside BIND: ferry does not edit it",
+		    ctx->f->cf->dns.primary->name, zone);
+	else if (*kind == DNS_ZONE_DYNAMIC && !strstr(st.buf, "\nfrozen: yes"))
+		r = rndc(ctx, "freeze", zone) < 0 ? -1 : 1;
+	else if (*kind == DNS_ZONE_DYNAMIC)
+		r = 1;	/* a killed run froze it */
+	strbuf_release(&st);
+	return r;
+}
+
+/* named reads the edited file: reload (static), thaw (dynamic), reload and sign (inline) */
+static int
+zone_reload(struct step_ctx *ctx, const char *zone, enum dns_zone_kind kind,
+    const struct expand *ex, struct strbuf *out)
+{
+	struct config *cf = ctx->f->cf;
+
+	if (kind == DNS_ZONE_DYNAMIC)
+		return rndc(ctx, "thaw", zone);
+	if (host_command(ctx, cf->dns.primary, &cf->dns.reload, ex, out) != 0)
+		return step_error(ctx, "%s: reload of %s failed: %s", cf->dns.primary->name, zone,
+		    out->buf);
+	return kind == DNS_ZONE_INLINE ? rndc(ctx, "sign", zone) : 0;
+}
+
 /* one zone: edit (or see it is in place), check, replace, reload */
 static int
 apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
@@ -218,7 +281,8 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 	struct strbuf out = STRBUF_INIT, file = STRBUF_INIT;
 	struct expand ex = { NULL, NULL, zone, NULL };
 	struct batch_wait wait = { ctx, &b };
-	int r = -1, applied, held = 0;
+	enum dns_zone_kind kind = DNS_ZONE_STATIC;
+	int r = -1, applied, held = 0, frozen = 0;
 
 	memset(&e, 0, sizeof e);
 	strbuf_addf(&file, "%s:", cf->dns.primary->name);
@@ -230,6 +294,8 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 		r = held == 0 ? 0 : step_error(ctx, "cannot lock edits of %s", file.buf);
 		goto done;
 	}
+	if (!ctx->dry_run && (frozen = zone_hold(ctx, zone, &kind)) < 0)
+		goto done;
 	if (dns_load_zone(ctx, zone, &e, &z) < 0)
 		goto done;
 	bump.today = today_utc();
@@ -260,8 +326,9 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 	}
 	/* reloaded even when the file was in place: a killed run may not have */
 	strbuf_reset(&out);
-	if (host_command(ctx, cf->dns.primary, &cf->dns.reload, &ex, &out) != 0)
-		step_error(ctx, "%s: reload of %s failed: %s", cf->dns.primary->name, zone, out.buf);
+	frozen = 0;	/* thawed by the reload, whatever it says */
+	if (zone_reload(ctx, zone, kind, &ex, &out) < 0)
+		;
 	else if ((r = edit_owe_reload(ctx, cf->dns.primary, "dns", 0)) == 0) {
 		uint32_t serial = bump.new_serial;
 
@@ -273,6 +340,8 @@ apply_zone(struct step_ctx *ctx, const struct change_set *s, const char *zone)
 		r = zone_batch_finish(ctx, &b, zone, serial);
 	}
 done:
+	if (frozen > 0)	/* the old file (or none changed): named takes updates again */
+		rndc(ctx, "thaw", zone);
 	if (e.path)
 		edit_release(&e);
 	if (held > 0)
