@@ -71,7 +71,7 @@ say_refs(struct ferry *f, struct account **accts, size_t n, const struct zone *z
 			continue;
 		strbuf_reset(&moved);
 		strbuf_reset(&left);
-		dns_refs_describe(accts[i], z, f->cf->from->address, &moved, &left);
+		dns_refs_describe(f->cf, accts[i], z, &moved, &left);
 		if (moved.len)
 			info("ok %s: %s: also at the old host, moved with the account: %s",
 			    z->origin, accts[i]->name, moved.buf);

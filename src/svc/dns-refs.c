@@ -26,6 +26,35 @@ planned(const struct account *a, const struct zone_refs *refs, const char *holde
 	return 0;
 }
 
+/* a name another account's steps move */
+static int
+others_name(const struct config *cf, const struct account *a, const char *holder)
+{
+	size_t i;
+
+	for (i = 0; i < cf->n_accounts; i++) {
+		const struct account *o = &cf->accounts[i];
+
+		if (o != a && (strlist_has(&o->web, holder) || strlist_has(&o->dns_leave, holder) ||
+		    (o->mush_name && !strcmp(o->mush_name, holder)) ||
+		    (o->test_name && !strcmp(o->test_name, holder))))
+			return 1;
+	}
+	return 0;
+}
+
+/* the zone is another account's too: whose an unplanned record is, nobody said */
+static int
+shared_zone(const struct config *cf, const struct account *a, const char *zone)
+{
+	size_t i;
+
+	for (i = 0; i < cf->n_accounts; i++)
+		if (&cf->accounts[i] != a && strlist_has(&cf->accounts[i].domains, zone))
+			return 1;
+	return 0;
+}
+
 static int
 left_by_config(const struct account *a, const struct zone_ref *r)
 {
@@ -61,12 +90,17 @@ moves(const struct account *a, const struct zone_refs *refs, const char *holder)
 	return 0;
 }
 
-/* what z holds for the account: "zone name step" lines moved, "owner type via holder" left */
+/*
+ * What z holds for the account: "zone name step" lines moved, "owner type
+ * (via holder)" left.  In a zone other accounts share, a record none of
+ * them plans is left and named: moving it would guess whose it is.
+ */
 static void
-classify(const struct account *a, const struct zone *z, const char *addr,
-    struct strlist *moved, struct strlist *left)
+classify(const struct config *cf, const struct account *a, const struct zone *z,
+    const char *addr, struct strlist *moved, struct strlist *left)
 {
 	struct zone_refs refs;
+	int shared = shared_zone(cf, a, z->origin);
 	size_t i;
 
 	zone_refs_to(z, addr, &refs);
@@ -75,9 +109,10 @@ classify(const struct account *a, const struct zone *z, const char *addr,
 		const char *step = step_of(a, &refs, r->holder);
 		struct strbuf line = STRBUF_INIT;
 
-		if (planned(a, &refs, r->holder))
+		if (planned(a, &refs, r->holder) || others_name(cf, a, r->holder) ||
+		    others_name(cf, a, r->owner))
 			continue;
-		if (moves(a, &refs, r->holder) && step) {
+		if (!shared && moves(a, &refs, r->holder) && step) {
 			strbuf_addf(&line, "%s %s %s", z->origin, r->holder, step);
 			if (moved && !strlist_has(moved, line.buf))
 				strlist_push(moved, line.buf);
@@ -85,6 +120,8 @@ classify(const struct account *a, const struct zone *z, const char *addr,
 			strbuf_addf(&line, "%s %s", r->owner, r->type);
 			if (strcmp(r->owner, r->holder))
 				strbuf_addf(&line, " (via %s)", r->holder);
+			if (shared)
+				strbuf_addstr(&line, " (a shared zone)");
 			strlist_push(left, line.buf);
 		}
 		strbuf_release(&line);
@@ -106,7 +143,7 @@ classify_all(struct step_ctx *ctx, struct strlist *moved, struct strlist *left)
 		memset(&e, 0, sizeof e);
 		if (dns_load_zone(ctx, a->domains.v[i], &e, &z) < 0)
 			return -1;
-		classify(a, &z, ctx->f->cf->from->address, moved, left);
+		classify(ctx->f->cf, a, &z, ctx->f->cf->from->address, moved, left);
 		edit_release(&e);
 		zone_release(&z);
 	}
@@ -119,7 +156,7 @@ moved_key(struct strbuf *key, const char *step)
 	strbuf_addf(key, "dns.moved.%s", step);
 }
 
-/* "zone name" lines remembered for step, appended to out */
+/* the "zone name" pairs remembered for step (one line, blanks between), appended to out */
 static void
 remembered(struct step_ctx *ctx, const char *step, struct strlist *out)
 {
@@ -151,9 +188,14 @@ has_pair(const struct strlist *l, const char *zone, const char *name)
 	return 0;
 }
 
-/* step's names: remembered, and (forward) found now; remembered again when new ones came */
+/*
+ * step's names: remembered, and (forward) found now; with remember, kept in
+ * the journal when new ones came (the step itself; prep.ttl only reads, or
+ * an undone step's names would come back from its TTL's undo)
+ */
 static int
-names_of_step(struct step_ctx *ctx, const char *step, int forward, struct strlist *pairs)
+names_of_step(struct step_ctx *ctx, const char *step, int forward, int remember,
+    struct strlist *pairs)
 {
 	struct strlist moved = STRLIST_INIT, w = STRLIST_INIT;
 	struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
@@ -171,9 +213,9 @@ names_of_step(struct step_ctx *ctx, const char *step, int forward, struct strlis
 				strlist_push(pairs, w.v[1]);
 			}
 		}
-	if (pairs->n > before && !ctx->dry_run && ctx->f->j) {
+	if (remember && pairs->n > before && !ctx->dry_run && ctx->f->j) {
 		for (i = 0; i + 1 < pairs->n; i += 2)
-			strbuf_addf(&val, "%s %s\n", pairs->v[i], pairs->v[i + 1]);
+			strbuf_addf(&val, "%s%s %s", i ? " " : "", pairs->v[i], pairs->v[i + 1]);
 		moved_key(&key, step);
 		journal_kv_set(ctx->f->j, ctx->a->name, key.buf, val.buf);
 	}
@@ -182,6 +224,17 @@ names_of_step(struct step_ctx *ctx, const char *step, int forward, struct strlis
 	strbuf_release(&key);
 	strbuf_release(&val);
 	return r;
+}
+
+void
+dns_extra_forget(struct step_ctx *ctx, const char *step)
+{
+	struct strbuf key = STRBUF_INIT;
+
+	moved_key(&key, step);
+	if (ctx->f->j && !ctx->dry_run)
+		journal_kv_del(ctx->f->j, ctx->a->name, key.buf);
+	strbuf_release(&key);
 }
 
 static int
@@ -204,7 +257,7 @@ dns_extra_changes(struct step_ctx *ctx, struct change_set *s, const char *step, 
 	struct strlist pairs = STRLIST_INIT;
 	size_t i;
 
-	if (names_of_step(ctx, step, forward, &pairs) < 0) {
+	if (names_of_step(ctx, step, forward, 1, &pairs) < 0) {
 		strlist_clear(&pairs);
 		return -1;
 	}
@@ -233,7 +286,7 @@ dns_extra_ttl_targets(struct step_ctx *ctx, struct change_set *s)
 
 	for (k = 0; k < sizeof steps / sizeof steps[0]; k++) {
 		strlist_clear(&pairs);
-		if (names_of_step(ctx, steps[k], 1, &pairs) < 0) {
+		if (names_of_step(ctx, steps[k], 1, 0, &pairs) < 0) {
 			strlist_clear(&pairs);
 			return -1;
 		}
@@ -268,13 +321,13 @@ dns_left_records(struct step_ctx *ctx, struct strbuf *out)
 }
 
 void
-dns_refs_describe(const struct account *a, const struct zone *z, const char *addr,
+dns_refs_describe(const struct config *cf, const struct account *a, const struct zone *z,
     struct strbuf *moved, struct strbuf *left)
 {
 	struct strlist m = STRLIST_INIT, l = STRLIST_INIT, w = STRLIST_INIT;
 	size_t i;
 
-	classify(a, z, addr, &m, &l);
+	classify(cf, a, z, cf->from->address, &m, &l);
 	for (i = 0; i < m.n; i++) {
 		strlist_clear(&w);
 		strlist_split(&w, m.v[i]);

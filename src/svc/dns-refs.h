@@ -14,18 +14,22 @@
  * record named there, stay and are reported.  What moved is remembered in
  * the journal (dns.moved.STEP) so that undo, a resumed run and tidy move
  * the same names back after the zone no longer points at the old host.
+ * Another account's planned names are never touched; in a zone shared
+ * with other accounts an unplanned record is left and named, not guessed.
  */
 
 /* step id's extra A moves (forward: from -> to; backward: the remembered ones back) */
 int dns_extra_changes(struct step_ctx *ctx, struct change_set *s, const char *step, int forward);
+/* step undone: its names are the zone's again (found afresh by the next run) */
+void dns_extra_forget(struct step_ctx *ctx, const char *step);
 /* every step's extra names, as SET_TTL targets of type A (prep.ttl and tidy) */
 int dns_extra_ttl_targets(struct step_ctx *ctx, struct change_set *s);
 /* "NAME TYPE (via HOLDER)" of the records left at the old host, one per line; how many */
 int dns_left_records(struct step_ctx *ctx, struct strbuf *out);
 
-/* the same for check, before any run: the host's address and the loaded zone */
-struct account;
-void dns_refs_describe(const struct account *a, const struct zone *z, const char *addr,
+/* the same for check, before any run, of a loaded zone: "NAME A in STEP, ..." moved,
+   "OWNER TYPE (via HOLDER), ..." left */
+void dns_refs_describe(const struct config *cf, const struct account *a, const struct zone *z,
     struct strbuf *moved, struct strbuf *left);
 
 #endif

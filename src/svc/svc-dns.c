@@ -359,15 +359,19 @@ gated(const char *id)
 	    strcmp(id, "phase2.2") == 0;
 }
 
-/* the records left at the old host as dns-leave asks, named (cut-over steps) */
+/* the records left at the old host as dns-leave asks, named (cut-over steps);
+   with remember, kept for the report (kv dns.left) */
 static void
-say_left(struct step_ctx *ctx, struct strbuf *out)
+say_left(struct step_ctx *ctx, struct strbuf *out, int remember)
 {
 	struct strbuf names = STRBUF_INIT;
 
-	if (gated(ctx->def->id) && dns_left_records(ctx, &names) > 0)
+	if (gated(ctx->def->id) && dns_left_records(ctx, &names) > 0) {
 		strbuf_addf(out, "%sleft at the old host (dns-leave): %s", out->len ? "; " : "",
 		    names.buf);
+		if (remember && ctx->f->j && !ctx->dry_run)
+			journal_kv_set(ctx->f->j, ctx->a->name, "dns.left", names.buf);
+	}
 	strbuf_release(&names);
 }
 
@@ -403,7 +407,7 @@ dns_probe(struct step_ctx *ctx)
 	if (ctx->dry_run) {
 		struct strbuf left = STRBUF_INIT;
 
-		say_left(ctx, &left);
+		say_left(ctx, &left, 0);
 		if (left.len)
 			strbuf_addf(&ctx->diff, "%s\n", left.buf);
 		strbuf_release(&left);
@@ -424,7 +428,7 @@ dns_apply(struct step_ctx *ctx)
 	r = cs_apply(ctx, &s);
 	cs_release(&s);
 	if (r == 0)
-		say_left(ctx, &ctx->detail);
+		say_left(ctx, &ctx->detail, 1);
 	return r;
 }
 
@@ -465,7 +469,9 @@ dns_undo(struct step_ctx *ctx)
 		return -1;
 	r = cs_apply(ctx, &s);
 	cs_release(&s);
-	return r < 0 ? -1 : verify_step(ctx, BACKWARD);
+	if (r == 0 && (r = verify_step(ctx, BACKWARD)) == 0)
+		dns_extra_forget(ctx, ctx->def->id);
+	return r;
 }
 
 /* phase2.3 changes nothing itself: it is the one-by-one check */
