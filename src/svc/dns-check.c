@@ -17,7 +17,7 @@
 #include "zone.h"
 
 const char *const dns_zone_kind_names[] = {
-	"static", "dynamic (freeze, edit, thaw)", "inline-signed (the unsigned file; BIND signs)",
+	"static, unsigned", "dynamic (freeze, edit, thaw)", "inline-signed (the unsigned file; BIND signs)",
 	"signed outside BIND",
 };
 
