@@ -1,8 +1,10 @@
-/* web-priv.h: what svc-web.c and web-userdir.c share (the web driver's files). */
+/* web-priv.h: what the web driver's files share (svc-web.c, web-compare.c,
+   web-proxy.c, web-userdir.c). */
 #ifndef FERRY_WEB_PRIV_H
 #define FERRY_WEB_PRIV_H
 
 #include "edit.h"
+#include "probe.h"
 #include "vhost.h"
 
 /* a vhost file of a host, read for an edit */
@@ -21,6 +23,23 @@ int apache_reload_owed(struct step_ctx *ctx, const struct host *h);
 
 /* the modules ~user pages need where they are served */
 extern const char *const userdir_mods[];
+
+/* prep.5 (web-compare.c): the site compared through both names; new_name
+   (test-name) asks for the first name on the new host, NULL its own name */
+int compare_site(struct step_ctx *ctx, const char *new_name);
+int same_response(struct step_ctx *ctx, const char *what, struct http_response *a,
+    struct http_response *b);
+int compare_probe(struct step_ctx *ctx);
+int compare_apply(struct step_ctx *ctx);
+
+/* phase2.proxy and phase2.5 (web-proxy.c) */
+int proxy_probe(struct step_ctx *ctx);
+int proxy_apply(struct step_ctx *ctx);
+int proxy_verify(struct step_ctx *ctx);
+int proxy_undo(struct step_ctx *ctx);
+int served_probe(struct step_ctx *ctx);
+int served_apply(struct step_ctx *ctx);
+int served_verify(struct step_ctx *ctx);
 
 /* phase2.6 (web-userdir.c) */
 int redirect_probe(struct step_ctx *ctx);
