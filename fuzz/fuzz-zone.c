@@ -103,6 +103,27 @@ edit(const struct zone *z, const char *origin, const unsigned *ctl)
 	strbuf_release(&err);
 }
 
+/* the records leading to the first A's address (zone-refs.c): each one a
+   record of the zone, an A its own holder, every holder holding it */
+static void
+refs(const struct zone *z)
+{
+	struct zone_refs r;
+	const char *addr = "192.0.2.10";
+	int k = zone_find(z, NULL, "A", 0);
+	size_t i;
+
+	if (k >= 0)
+		addr = z->rr[k].rdata;
+	zone_refs_to(z, addr, &r);
+	for (i = 0; i < r.n; i++) {
+		fuzz_assert(r.v[i].index < z->n);
+		fuzz_assert(strcmp(r.v[i].type, "A") || !strcmp(r.v[i].owner, r.v[i].holder));
+		fuzz_assert(zone_refs_has_holder(&r, r.v[i].holder, NULL));
+	}
+	zone_refs_release(&r);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -117,6 +138,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ctl[i] = fuzz_byte(&data, &size);
 	if (zone_parse(&z, "fz", origin, (const char *)data, size, &err) == 0) {
 		fuzz_assert(z.len == size);
+		refs(&z);
 		if (z.n > 0)
 			edit(&z, origin, ctl);
 	}

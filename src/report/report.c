@@ -133,6 +133,17 @@ text_downtime(struct strbuf *out, const struct account *a, const double dt[DT_CO
 	strbuf_addch(out, '\n');
 }
 
+/* records at the old host that a cut-over step left there, as dns-leave asked */
+static void
+text_dns_left(struct strbuf *out, struct journal *j, const struct account *a)
+{
+	struct strbuf names = STRBUF_INIT;
+
+	if (journal_kv_get(j, a->name, "dns.left", &names) == 1 && names.len)
+		strbuf_addf(out, "  dns: left at the old host (dns-leave): %s\n", names.buf);
+	strbuf_release(&names);
+}
+
 static int
 text_account(struct strbuf *out, struct journal *j, const struct account *a, double now)
 {
@@ -147,6 +158,7 @@ text_account(struct strbuf *out, struct journal *j, const struct account *a, dou
 	for (i = 0; i < n; i++)
 		text_step(out, &v[i], now);
 	text_downtime(out, a, dt);
+	text_dns_left(out, j, a);
 	status_steps_free(v, n);
 	return 0;
 }

@@ -98,6 +98,8 @@ account_names(struct pctx *p, const struct section *s)
 		name_in_zone(p, s, "web", a->web.v[i]);
 	name_in_zone(p, s, "test-name", a->test_name);
 	name_in_zone(p, s, "mush-name", a->mush_name);
+	for (i = 0; i < a->dns_leave.n; i++)
+		name_in_zone(p, s, "dns-leave", a->dns_leave.v[i]);
 	if (a->test_name && strlist_has(&a->web, a->test_name))
 		conf_error(p, sec_key_line(s, "test-name"), "test-name: '%s' is also a web name",
 		    a->test_name);

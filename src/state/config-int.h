@@ -23,6 +23,7 @@ enum key_type {
 	K_IPV4,
 	K_DOMAIN,
 	K_DOMAINS,	/* list */
+	K_RECNAMES,	/* list: record owners, "*." allowed in front */
 	K_EMAIL,
 	K_HOSTPORT,	/* host:port */
 	K_URL,		/* http:// or https:// */

@@ -84,6 +84,7 @@ static const struct key_def account_keys[] = {
 	{ "mush-name", K_DOMAIN, 0, A(mush_name) },
 	{ "mush-freeze", K_ENUM, 0, A(mush_freeze), .words = freeze_words },
 	{ "mush-admin", K_LPATH, 0, A(mush_admin) },
+	{ "dns-leave", K_RECNAMES, 0, A(dns_leave) },
 	{ .name = NULL }
 };
 

@@ -46,6 +46,7 @@ account_free(struct account *a)
 	free(a->mush_save);
 	free(a->mush_name);
 	free(a->mush_admin);
+	strlist_clear(&a->dns_leave);
 }
 
 void

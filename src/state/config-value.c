@@ -225,6 +225,15 @@ check_domain(struct val *x, const char *w)
 	return 0;
 }
 
+/* a record's owner: a domain name, or a wildcard "*.NAME" */
+static int
+check_record_name(struct val *x, const char *w)
+{
+	if (!valid_domain_name(strncmp(w, "*.", 2) == 0 ? w + 2 : w))
+		return bad(x, w, "a record name (a domain name, or *.NAME)");
+	return 0;
+}
+
 /* "VAR=x cmd" is a shell's; later words may hold '=' */
 static int
 check_cmd_word(struct val *x, const char *w, int first)
@@ -364,6 +373,7 @@ rd_services(struct val *x)
 }
 
 static int rd_domains(struct val *x) { return rd_list(x, check_domain); }
+static int rd_recnames(struct val *x) { return rd_list(x, check_record_name); }
 static int rd_rpaths(struct val *x) { return rd_list(x, check_rpath); }
 static int rd_urlpaths(struct val *x) { return rd_list(x, check_urlpath); }
 static int rd_patterns(struct val *x) { return rd_list(x, check_pattern); }
@@ -379,6 +389,7 @@ static const struct {
 	[K_IPV4] = { rd_ipv4, 0 },
 	[K_DOMAIN] = { rd_domain, 0 },
 	[K_DOMAINS] = { rd_domains, 1 },
+	[K_RECNAMES] = { rd_recnames, 1 },
 	[K_EMAIL] = { rd_email, 0 },
 	[K_HOSTPORT] = { rd_hostport, 0 },
 	[K_URL] = { rd_url, 0 },

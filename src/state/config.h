@@ -85,6 +85,7 @@ struct account {
 	char *mush_name;
 	enum mush_freeze mush_freeze;
 	char *mush_admin;		/* absolute path of the connect-line file */
+	struct strlist dns_leave;	/* records at the old host left as they are */
 };
 
 struct config {

@@ -9,9 +9,9 @@
  *   - supplementary groups the new host lacks (reported: prep.1 skips them);
  *   - the map ferry edits for mail is the one each host's MTA reads, asked
  *     of the MTA (postconf -x; sendmail -bt -d38.2 names the file it opens);
- *   - every zone ferry will edit, as ferry's zone parser reads it ($INCLUDE
- *     and $GENERATE refused) and as named serves it (rndc zonestatus: a
- *     dynamic or signed zone is refused here, not halfway through a run).
+ *   - every zone ferry will edit, read by ferry's parser and asked of named
+ *     (dns-check.c: static, dynamic, inline-signed; signed elsewhere refused),
+ *     and the records at the old host each account moves or leaves.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +19,12 @@
 
 #include "access.h"
 #include "check-world.h"
+#include "dns-check.h"
 #include "log.h"
 #include "mta.h"
 #include "remote.h"
 #include "text.h"
 #include "web-apache.h"
-#include "zone.h"
 
 /* ferry's rsync options: --mkpath is the youngest (rsync 3.2.3) */
 #define RSYNC_NEED "3.2.3"
@@ -228,54 +228,6 @@ check_homes(struct ferry *f, struct account **accts, size_t n, const struct host
 	return bad;
 }
 
-/* zones of the accounts ferry edits records in */
-static void
-zones_of(struct account **accts, size_t n, struct strlist *zones)
-{
-	size_t i, k;
-
-	for (i = 0; i < n; i++)
-		if (accts[i]->services & (SVC_WEB | SVC_MAIL | SVC_MUSH))
-			for (k = 0; k < accts[i]->domains.n; k++)
-				if (!strlist_has(zones, accts[i]->domains.v[k]))
-					strlist_push(zones, accts[i]->domains.v[k]);
-}
-
-static int
-check_zone(struct ferry *f, const char *zone)
-{
-	const struct host *p = f->cf->dns.primary;
-	struct expand ex = { NULL, NULL, zone, NULL };
-	const char *argv[] = { "rndc", "zonestatus", zone, NULL };
-	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT, err = STRBUF_INIT;
-	struct zone z = ZONE_INIT;
-	int bad = 0;
-
-	expand_template(&path, f->cf->dns.zone_file, &ex);
-	if (remote_read_file(&f->tr, p, path.buf, &text) != 0)
-		bad = error("check: %s: cannot read the zone file %s", p->name, path.buf);
-	else if (zone_parse(&z, path.buf, zone, text.buf, text.len, &err) < 0)
-		bad = error("check: %s: zone %s: ferry cannot edit it: %s", p->name, zone, err.buf);
-	strbuf_reset(&text);
-	if (!bad && remote_capture(&f->tr, p, argv, &text, NULL) != 0)
-		bad = error("check: %s: rndc zonestatus %s failed: named does not serve it", p->name,
-		    zone);
-	else if (!bad && strstr(text.buf, "\ndynamic: yes"))
-		bad = error("check: %s: zone %s is dynamic (allow-update or update-policy): "
-		    "ferry edits zone files and would race nsupdate", p->name, zone);
-	else if (!bad && strstr(text.buf, "\nsecure: yes"))
-		bad = error("check: %s: zone %s is signed: an edited file would need re-signing, "
-		    "which ferry does not do", p->name, zone);
-	else if (!bad)
-		info("ok %s: zone %s (%s) read by ferry's parser; named: static, unsigned", p->name,
-		    zone, path.buf);
-	zone_release(&z);
-	strbuf_release(&path);
-	strbuf_release(&text);
-	strbuf_release(&err);
-	return bad;
-}
-
 /*
  * Apache's default vhost of ADDR:80 by apache2ctl -S, as "REALPATH:LINE":
  * the "default server" line of a NameVirtualHost address, or the one line
@@ -367,7 +319,6 @@ check_world(struct ferry *f, struct account **accts, size_t n)
 {
 	const struct config *cf = f->cf;
 	struct host_facts old = { 0 }, new = { 0 };
-	struct strlist zones = STRLIST_INIT;
 	size_t i;
 	int bad = 0;
 
@@ -392,12 +343,8 @@ check_world(struct ferry *f, struct account **accts, size_t n)
 		bad |= check_mail_map(f, cf->from);
 		bad |= check_mail_map(f, cf->to);
 	}
-	if (cf->dns.primary) {
-		zones_of(accts, n, &zones);
-		for (i = 0; i < zones.n; i++)
-			bad |= check_zone(f, zones.v[i]);
-	}
-	strlist_clear(&zones);
+	if (cf->dns.primary)
+		bad |= dns_check_zones(f, accts, n);
 	facts_release(&old);
 	facts_release(&new);
 	return bad ? -1 : 0;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "dns-apply.h"
+#include "dns-refs.h"
 #include "probe.h"
 
 enum direction { FORWARD, BACKWARD };
@@ -91,6 +92,33 @@ web_a_changes(struct change_set *s, struct step_ctx *ctx, enum direction dir)
 	}
 }
 
+/*
+ * The domain's MX names neither host: it goes through an in-zone name (or
+ * another server).  Adding the new host beside it would split mail between
+ * the hosts at one preference; the in-zone name's A moves instead
+ * (dns-refs.c).  A domain without MX gets one, as before.
+ */
+static int
+mx_elsewhere(struct step_ctx *ctx, const char *zone, const char *a, const char *b)
+{
+	struct zone z = ZONE_INIT;
+	struct file_edit e;
+	int i = -1, n = 0, ours = 0;
+
+	memset(&e, 0, sizeof e);
+	if (dns_load_zone(ctx, zone, &e, &z) < 0)
+		return 0;	/* the edit reports it */
+	while ((i = zone_find(&z, "@", "MX", i + 1)) >= 0) {
+		const char *h = zone_mx_host(&z.rr[i]);
+
+		n++;
+		ours |= h && (!strcasecmp(h, a) || !strcasecmp(h, b));
+	}
+	edit_release(&e);
+	zone_release(&z);
+	return n > 0 && !ours;
+}
+
 static void
 mx_changes(struct change_set *s, struct step_ctx *ctx, enum direction dir)
 {
@@ -100,8 +128,11 @@ mx_changes(struct change_set *s, struct step_ctx *ctx, enum direction dir)
 	size_t i;
 
 	for (i = 0; i < ctx->a->domains.n; i++) {
-		struct dns_change *d = cs_add(s, ctx->a->domains.v[i], ZONE_SET_MX,
-		    ctx->a->domains.v[i]);
+		struct dns_change *d;
+
+		if (mx_elsewhere(ctx, ctx->a->domains.v[i], from, to))
+			continue;
+		d = cs_add(s, ctx->a->domains.v[i], ZONE_SET_MX, ctx->a->domains.v[i]);
 
 		d->c.old = from;
 		d->c.value = to;
@@ -111,8 +142,8 @@ mx_changes(struct change_set *s, struct step_ctx *ctx, enum direction dir)
 	}
 }
 
-/* the records prep.ttl lowers: web A, MX, the game's A */
-static void
+/* the records prep.ttl lowers: web A, MX, the game's A, the other names that move */
+static int
 ttl_targets(struct change_set *s, struct step_ctx *ctx, int lower)
 {
 	struct account *a = ctx->a;
@@ -120,6 +151,8 @@ ttl_targets(struct change_set *s, struct step_ctx *ctx, int lower)
 
 	if (a->services & SVC_WEB)
 		web_a_changes(s, ctx, FORWARD);
+	if (dns_extra_ttl_targets(ctx, s) < 0)
+		return -1;
 	for (i = 0; i < s->n; i++) {
 		s->v[i].c.op = ZONE_SET_TTL;
 		s->v[i].c.type = "A";
@@ -141,6 +174,7 @@ ttl_targets(struct change_set *s, struct step_ctx *ctx, int lower)
 		d->c.type = d->qtype = "A";
 	}
 	(void)lower;
+	return 0;
 }
 
 /* kv "ttl.old.NAME.TYPE" = "SECONDS explicit|default" */
@@ -251,7 +285,8 @@ build(struct step_ctx *ctx, const char *id, enum direction dir, struct change_se
 			d->reject = d->c.old;
 		}
 	} else if (strcmp(id, "prep.ttl") == 0) {
-		ttl_targets(s, ctx, dir == FORWARD);
+		if (ttl_targets(s, ctx, dir == FORWARD) < 0)
+			return -1;
 		if (ttl_values(ctx, s, dir == FORWARD) < 0)
 			return -1;
 		ttl_prune(s);
@@ -260,15 +295,21 @@ build(struct step_ctx *ctx, const char *id, enum direction dir, struct change_se
 			a_change(s, ctx, a->mush_name, cf->from->address, cf->to->address);
 		else
 			a_change(s, ctx, a->mush_name, cf->to->address, cf->from->address);
-	} else if (strcmp(id, "phase2.1") == 0)
+		return dns_extra_changes(ctx, s, id, dir == FORWARD);
+	} else if (strcmp(id, "phase2.1") == 0) {
 		web_a_changes(s, ctx, dir);
-	else if (strcmp(id, "phase2.2") == 0)
+		return dns_extra_changes(ctx, s, id, dir == FORWARD);
+	} else if (strcmp(id, "phase2.2") == 0) {
 		mx_changes(s, ctx, dir);
-	else if (strcmp(id, "phase2.3") == 0) {
+		return dns_extra_changes(ctx, s, id, dir == FORWARD);
+	} else if (strcmp(id, "phase2.3") == 0) {
 		if (a->services & SVC_WEB)
 			web_a_changes(s, ctx, FORWARD);
 		if (a->services & SVC_MAIL)
 			mx_changes(s, ctx, FORWARD);
+		if (dns_extra_changes(ctx, s, "phase2.1", 1) < 0 ||
+		    dns_extra_changes(ctx, s, "phase2.2", 1) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -318,6 +359,22 @@ gated(const char *id)
 	    strcmp(id, "phase2.2") == 0;
 }
 
+/* the records left at the old host as dns-leave asks, named (cut-over steps);
+   with remember, kept for the report (kv dns.left) */
+static void
+say_left(struct step_ctx *ctx, struct strbuf *out, int remember)
+{
+	struct strbuf names = STRBUF_INIT;
+
+	if (gated(ctx->def->id) && dns_left_records(ctx, &names) > 0) {
+		strbuf_addf(out, "%sleft at the old host (dns-leave): %s", out->len ? "; " : "",
+		    names.buf);
+		if (remember && ctx->f->j && !ctx->dry_run)
+			journal_kv_set(ctx->f->j, ctx->a->name, "dns.left", names.buf);
+	}
+	strbuf_release(&names);
+}
+
 static int
 dns_probe(struct step_ctx *ctx)
 {
@@ -347,6 +404,14 @@ dns_probe(struct step_ctx *ctx)
 		if (ctx->dry_run)
 			r = cs_apply(ctx, &s) < 0 ? PROBE_ERROR : PROBE_TODO;
 	}
+	if (ctx->dry_run) {
+		struct strbuf left = STRBUF_INIT;
+
+		say_left(ctx, &left, 0);
+		if (left.len)
+			strbuf_addf(&ctx->diff, "%s\n", left.buf);
+		strbuf_release(&left);
+	}
 	strbuf_reset(&ctx->detail);
 	cs_release(&s);
 	return r;
@@ -362,6 +427,8 @@ dns_apply(struct step_ctx *ctx)
 		return -1;
 	r = cs_apply(ctx, &s);
 	cs_release(&s);
+	if (r == 0)
+		say_left(ctx, &ctx->detail, 1);
 	return r;
 }
 
@@ -402,7 +469,9 @@ dns_undo(struct step_ctx *ctx)
 		return -1;
 	r = cs_apply(ctx, &s);
 	cs_release(&s);
-	return r < 0 ? -1 : verify_step(ctx, BACKWARD);
+	if (r == 0 && (r = verify_step(ctx, BACKWARD)) == 0)
+		dns_extra_forget(ctx, ctx->def->id);
+	return r;
 }
 
 /* phase2.3 changes nothing itself: it is the one-by-one check */

@@ -186,6 +186,33 @@ int zone_check_revert(const char *label, const char *origin, const char *old_tex
     size_t old_len, const char *new_text, size_t new_len,
     const struct zone_change *c, size_t n, struct strbuf *err);
 
+/* -- records that lead to an address (zone-refs.c) -- */
+
+/*
+ * One record that resolves to the address: an A/AAAA holding it (wildcard
+ * owners such as "*.alice.test" included), or an MX, SRV or CNAME whose
+ * target is an in-zone name -- through CNAMEs inside the zone -- that holds
+ * it.  holder is the name whose A record holds the address: moving that A
+ * moves the record (an MX keeps its preference and its target name).
+ */
+struct zone_ref {
+	size_t index;			/* in zone.rr */
+	char *owner, *type, *rdata;	/* as the parser keeps them */
+	char *holder;			/* the owner of the A holding the address */
+	int line;
+};
+
+struct zone_refs {
+	struct zone_ref *v;
+	size_t n;
+};
+
+/* every record of z leading to addr (as written: "192.0.2.10"), in file order; how many */
+int zone_refs_to(const struct zone *z, const char *addr, struct zone_refs *refs);
+/* 1 when a ref (of via_type, NULL: any) leads through holder */
+int zone_refs_has_holder(const struct zone_refs *refs, const char *holder, const char *via_type);
+void zone_refs_release(struct zone_refs *refs);
+
 /* TTL text ("3600", "1h30m", "1w") to seconds; -1 when not a TTL */
 long zone_parse_ttl(const char *s, size_t len);
 
