@@ -112,7 +112,9 @@ https_site() {
 	# shellcheck disable=SC2086 # word lists
 	https_ca_make $names $extra &&
 	https_trust_ca "$W_OLD" "$W_NEW" "$W_NS3" "$W_CLIENT" &&
-	https_install "$W_OLD" "${W_VHOST_FILES%% *}" "$account" "$root" $names
+	https_install "$W_OLD" "${W_VHOST_FILES%% *}" "$account" "$root" $names &&
+	# a graceful restart opens :443 a moment later
+	retry_until 10 fetch_tls "$W_OLD_ADDR" "${names%% *}" / >/dev/null
 }
 
 # fetch_tls ADDR NAME PATH : body of https://NAME/PATH from ADDR, SNI NAME,
