@@ -55,21 +55,10 @@ test_expect_success 'the renewal configuration names paths that exist on neko-ba
 	lab neko-base openssl x509 -in $LE/live/alice.test/cert.pem -noout -checkend 86400
 '
 
-test_expect_success 'cut-over over https: the watcher saw 0 failed requests' '
-	lab client /ferry/ferry -v -c /root/lab/ferry.conf run --yes --until phase2 alice \
-		>cut.out 2>&1 &&
-	test_grep "^alice: phase2.proxy: done" cut.out &&
-	ferry_client status --json alice >status.json &&
-	test_grep "\"web\": 0.0" status.json &&
-	lab client sqlite3 /root/lab/ferry.db "SELECT count(*) FROM events
-		WHERE account = '\''alice'\'' AND kind = '\''web.down'\''" >downs &&
-	test "$(cat downs)" = 0 &&
-	! grep -e "PRIVATE KEY" cut.out &&
-	lab neko-base cat /var/log/apache2/access.log >access &&
-	test "$(grep -c "^alice.test:443 .*\"ferry\"$" access)" -gt 0
-'
-
-test_expect_success 'charon proxies https to https://neko-base, Include kept' '
+test_expect_success 'phase 1, then phase2.proxy alone: charon speaks https to neko-base' '
+	ferry_client run --yes --until phase1 alice >p1.out 2>&1 &&
+	ferry_client run --yes --step phase2.proxy alice >proxy.out 2>&1 &&
+	test_grep "^alice: phase2.proxy: done" proxy.out &&
 	lab charon cat $VHOSTS | sed -n "/<VirtualHost \*:443>/,/<\/VirtualHost>/p" >proxy443 &&
 	test_grep "^ *SSLProxyEngine on$" proxy443 &&
 	test_grep "^ *ProxyPass / https://192.0.2.20/$" proxy443 &&
@@ -78,13 +67,28 @@ test_expect_success 'charon proxies https to https://neko-base, Include kept' '
 	test "$(fetch_tls 192.0.2.10 alice.test /which.html)" = "served by neko-base"
 '
 
-test_expect_success 'an ACME challenge put on neko-base is fetched through charon' '
+test_expect_success 'before the DNS switch, an ACME challenge on neko-base is served through charon' '
+	test "$(dig_at 192.0.2.30 alice.test A)" = 192.0.2.10 &&
 	tok=t4013-$$-token &&
 	lab neko-base sh -c "mkdir -p /home/alice/public_html/.well-known/acme-challenge &&
 		echo $tok.key >/home/alice/public_html/.well-known/acme-challenge/$tok" &&
 	test "$(fetch_pinned 192.0.2.10 www.alice.test /.well-known/acme-challenge/$tok)" = \
 		"$tok.key" &&
 	lab neko-base rm -rf /home/alice/public_html/.well-known /home/alice/public_html/which.html
+'
+
+test_expect_success 'cut-over over https: the watcher saw 0 failed requests' '
+	ferry_client run --yes --until phase2 alice >cut.out 2>&1 &&
+	test_grep "^alice: phase2.5: done" cut.out &&
+	test "$(dig_at 192.0.2.30 alice.test A)" = 192.0.2.20 &&
+	ferry_client status --json alice >status.json &&
+	test_grep "\"web\": 0.0" status.json &&
+	lab client sqlite3 /root/lab/ferry.db "SELECT count(*) FROM events
+		WHERE account = '\''alice'\'' AND kind = '\''web.down'\''" >downs &&
+	test "$(cat downs)" = 0 &&
+	! grep -e "PRIVATE KEY" cut.out &&
+	lab neko-base cat /var/log/apache2/access.log >access &&
+	test "$(grep -c "^alice.test:443 .*\"ferry\"$" access)" -gt 0
 '
 
 test_expect_success 'rollback: charon serves https itself, neko-base has no TLS files' '

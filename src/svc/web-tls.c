@@ -56,11 +56,13 @@ static const char tls_tar_sh[] =
 	"rel=; for p; do rel=\"$rel ${p#/}\"; done\n"
 	"exec tar -cf - --no-recursion $dirs --recursion $rel\n";
 
-/* the members (relative) out of the stream on stdin; keys readable by root only */
+/* the members (relative) out of the stream on stdin; the keys ($1, one a line)
+   readable by their owner only */
 static const char tls_untar_sh[] =
 	"cd / || exit 1\n"
 	"keys=$1; shift\n"
 	"tar -xpf - \"$@\" || exit 1\n"
+	"set -f; IFS='\n'\n"
 	"for k in $keys; do\n"
 	"  if [ -e \"$k\" ]; then chmod 600 \"$(readlink -f \"$k\")\" || exit 1; fi\n"
 	"done\n";
@@ -138,7 +140,8 @@ web_port(struct step_ctx *ctx)
 	struct strbuf val = STRBUF_INIT;
 	int tls = 0, port;
 
-	if (journal_kv_get(ctx->f->j, ctx->a->name, PORT_KEY, &val) == 1) {
+	/* a dry run may have no journal, and writes nothing to one */
+	if (ctx->f->j && journal_kv_get(ctx->f->j, ctx->a->name, PORT_KEY, &val) == 1) {
 		port = atoi(val.buf);
 		strbuf_release(&val);
 		return port == 443 ? 443 : 80;
@@ -147,7 +150,8 @@ web_port(struct step_ctx *ctx)
 	if (each_old_block(ctx, count_tls, &tls) < 0)
 		return 80;
 	port = tls ? 443 : 80;
-	journal_kv_set(ctx->f->j, ctx->a->name, PORT_KEY, port == 443 ? "443" : "80");
+	if (ctx->f->j && !ctx->dry_run)
+		journal_kv_set(ctx->f->j, ctx->a->name, PORT_KEY, port == 443 ? "443" : "80");
 	return port;
 }
 
@@ -258,6 +262,20 @@ tls_journal(struct step_ctx *ctx, const struct strlist *missing)
 	return r;
 }
 
+/* path is one of dirs or lies below one */
+static int
+under_any(const char *path, const struct strlist *dirs)
+{
+	size_t i, n;
+
+	for (i = 0; i < dirs->n; i++) {
+		n = strlen(dirs->v[i]);
+		if (strncmp(path, dirs->v[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 /* old tar | new tar, the stream held in memory only (certificates are small) */
 static int
 tls_copy(struct step_ctx *ctx, const struct strlist *carry, const struct strlist *missing,
@@ -277,8 +295,10 @@ tls_copy(struct step_ctx *ctx, const struct strlist *carry, const struct strlist
 		r = step_error(ctx, "%s: tar of the TLS files failed (exit %d)", from->name, r);
 		goto out;
 	}
+	/* only keys ferry writes get their mode set: another's file is left alone */
 	for (i = 0; i < keys->n; i++)
-		strbuf_addf(&keylist, "%s%s", i ? " " : "", keys->v[i]);
+		if (under_any(keys->v[i], missing))
+			strbuf_addf(&keylist, "%s\n", keys->v[i]);
 	n = 0;
 	argv[n++] = keylist.buf;
 	for (i = 0; i < missing->n; i++)
@@ -323,12 +343,15 @@ tls_undo(struct step_ctx *ctx)
 	struct strlist created = STRLIST_INIT, ignored = STRLIST_INIT;
 	int r = 0;
 
-	if (journal_kv_get(ctx->f->j, ctx->a->name, TLS_KEY, &val) == 1) {
+	if (ctx->f->j && journal_kv_get(ctx->f->j, ctx->a->name, TLS_KEY, &val) == 1) {
 		split_lines(&created, val.buf);
 		if (created.n)
 			r = sh_lines(ctx, ctx->f->cf->to, tls_remove_sh, &created, &ignored);
 		if (r == 0)
 			r = journal_kv_del(ctx->f->j, ctx->a->name, TLS_KEY);
+		if (r == 0 && created.n)
+			strbuf_addf(&ctx->detail, "%s%zu TLS paths removed from %s",
+			    ctx->detail.len ? "; " : "", created.n, ctx->f->cf->to->name);
 	}
 	strlist_clear(&created);
 	strlist_clear(&ignored);
