@@ -83,6 +83,22 @@ void dsc_host_release(struct dsc_host *dh);
 /* discover-model.c: accounts and their services from the old host's sections */
 void dsc_build(struct dsc *d);
 void dsc_release(struct dsc *d);
+/* the account that claimed zone, or NULL */
+struct dsc_acct *zone_owner(struct dsc *d, const char *zone);
+
+/* discover-read.c: the old host's sections into d, in dsc_build's order */
+void read_mta(struct dsc *d);
+void read_zones(struct dsc *d);
+void read_vhosts(struct dsc *d);
+void read_userdir(struct dsc *d);
+/* the number in the section KIND "USER N" (a size in KB), -1 when there is none */
+long section_num(const struct dsc *d, const char *kind, const char *user);
+
+/* discover-account.c: one account's services, after the claims */
+void account_web(struct dsc *d, struct dsc_acct *a);
+void account_mail(struct dsc *d, struct dsc_acct *a);
+void account_mush(struct dsc *d, struct dsc_acct *a);
+void account_misc(struct dsc *d, struct dsc_acct *a);
 
 /* discover-risk.c */
 void dsc_risk(struct dsc *d, const char *kind, const char *account, const char *fmt, ...)

@@ -1,12 +1,14 @@
 /*
- * config-int.h: what config.c, config-value.c and config-check.c share
- * while one ferry.conf is parsed.  Not for other modules: they see only
+ * config-int.h: what config.c, config-keys.c, config-lines.c,
+ * config-value.c, config-valid.c and config-check.c share while one
+ * ferry.conf is parsed.  Not for other modules: they see only
  * the typed structures of config.h.
  */
 #ifndef FERRY_CONFIG_INT_H
 #define FERRY_CONFIG_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "config.h"
 
@@ -85,7 +87,20 @@ struct pctx {
 	size_t n_msgs, alloc_msgs;
 };
 
+/* a section kind: its word, whether it takes a name, its keys (config-keys.c) */
+struct sec_def {
+	const char *kind;
+	enum sec_kind id;
+	int named;
+	const struct key_def *keys;
+};
+
+extern const struct sec_def sec_defs[SEC_ACCOUNT + 1];
+const struct sec_def *sec_def_of(enum sec_kind kind);
 const struct key_def *conf_section_keys(enum sec_kind kind);
+
+/* pass 1 (config-lines.c): fp's lines into p->secs; -1 on a read error */
+int read_lines(struct pctx *p, FILE *fp);
 
 /* "ferry: FILE:LINE: msg" (and "warning: msg"), counted, printed by line at the end */
 void conf_error(struct pctx *p, int line, const char *fmt, ...)
@@ -100,6 +115,39 @@ int sec_key_bad(const struct section *sec, const char *key);
 /* "[host charon]", "[migration]" */
 const char *sec_label(const struct section *sec, char *buf, size_t n);
 struct section *sec_of(struct pctx *p, const void *obj);
+
+/* the characters a value of each kind may hold */
+#define ALNUM	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define PATH_CHARS	ALNUM "/._+,=@%~:-"
+#define URL_CHARS	ALNUM "-._~:/?=&%+,@"
+#define PATTERN_CHARS	PATH_CHARS "*?[]"
+/* commands run without a shell: these mean the writer expected one */
+#define SHELL_CHARS	";|&<>$`'\"\\(){}*?!"
+
+/* one value being read (config-value.c), as the checks of config-valid.c see it */
+struct val {
+	struct pctx *p;
+	const struct key_def *k;
+	void *obj;
+	void *field;
+	const char *v;
+	int line;
+};
+
+/* config-valid.c: 1 when s is one of its kind, 0 when not */
+int only(const char *s, const char *set);	/* every character in set */
+int valid_host_word(const char *s);
+int valid_dest(const char *s);		/* [user@]host */
+int valid_ipv4(const char *s);
+int valid_hostport(const char *s, long *port);
+int valid_url(const char *s);
+int leaves_dir(const char *s);		/* a ".." component */
+/* s as a number in [lo, hi] into *out; -1 when it is not */
+int parse_long(const char *s, long lo, long hi, long *out);
+/* before a value's reader; -1 after conf_error */
+int check_words(struct val *x, int list);
+int check_escapes(struct val *x);
+int has_control(const char *s);		/* 1: a control character other than tab */
 
 /* reads v into the field k names in obj; -1 after conf_error */
 int conf_parse_value(struct pctx *p, void *obj, const struct key_def *k,

@@ -1,6 +1,7 @@
 /*
  * journal-data.c: the journal's events, per-account values and file backups.
- * (journal.c keeps the file, the schema, the run lock and the steps.)
+ * (journal.c keeps the file and the schema, journal-lock.c the run lock,
+ * journal-step.c the steps.)
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,7 @@
-/* journal-int.h: what journal.c shares with journal-data.c; no other file includes it. */
+/*
+ * journal-int.h: what journal.c shares with journal-data.c, journal-lock.c,
+ * journal-step.c and journal-cache.c; no other file includes it.
+ */
 #ifndef FERRY_JOURNAL_INT_H
 #define FERRY_JOURNAL_INT_H
 

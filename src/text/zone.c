@@ -5,188 +5,8 @@
 #include <strings.h>
 
 #include "zone.h"
+#include "zone-int.h"
 #include "log.h"
-
-/* one logical line: a record or directive, parentheses joining lines */
-struct zline {
-	struct zone_span *t;
-	size_t n, alloc;
-	size_t start, end;
-	int line, end_line;
-	int blank_owner;
-};
-
-struct zparse {
-	struct zone *z;
-	struct strbuf *err;
-	size_t pos;
-	int line;
-	char *origin;			/* current $ORIGIN */
-	long default_ttl;		/* $TTL, -1 unset */
-	long last_ttl;			/* last explicit TTL, -1 none (RFC 1035) */
-	char *prev_owner;
-};
-
-static int
-perr(struct zparse *p, int line, const char *fmt, const char *arg)
-{
-	strbuf_addf(p->err, "%s:%d: ", p->z->label, line);
-	strbuf_addf(p->err, fmt, arg);
-	return -1;
-}
-
-long
-zone_parse_ttl(const char *s, size_t len)
-{
-	long total = 0, num = -1;
-	size_t i;
-	int units = 0;
-
-	if (len == 0)
-		return -1;
-	for (i = 0; i < len; i++) {
-		int c = tolower((unsigned char)s[i]);
-		long mul = c == 's' ? 1 : c == 'm' ? 60 : c == 'h' ? 3600 :
-		    c == 'd' ? 86400 : c == 'w' ? 604800 : 0;
-
-		if (isdigit((unsigned char)s[i])) {
-			num = (num < 0 ? 0 : num) * 10 + (s[i] - '0');
-			if (num > 0x7fffffffL)
-				return -1;
-		} else if (mul && num >= 0) {
-			total += num * mul;
-			num = -1;
-			units = 1;
-		} else
-			return -1;
-		if (total > 0x7fffffffL)
-			return -1;
-	}
-	if (num >= 0)
-		total += num;
-	else if (!units)
-		return -1;
-	return total > 0x7fffffffL ? -1 : total;
-}
-
-static void
-zl_push(struct zline *l, size_t off, size_t len)
-{
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? 2 * l->alloc : 16;
-		l->t = xreallocarray(l->t, l->alloc, sizeof(*l->t));
-	}
-	l->t[l->n].off = off;
-	l->t[l->n++].len = len;
-}
-
-static int
-is_delim(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' ||
-	    c == '(' || c == ')' || c == '"' || c == '\0';
-}
-
-/* a quoted string, quotes included; it must end on its line */
-static int
-lex_quoted(struct zparse *p, struct zline *l)
-{
-	const char *s = p->z->text;
-	size_t i = p->pos + 1;
-
-	while (i < p->z->len && s[i] != '"' && s[i] != '\n') {
-		if (s[i] == '\\' && i + 1 < p->z->len && s[i + 1] != '\n')
-			i++;
-		i++;
-	}
-	if (i >= p->z->len || s[i] != '"')
-		return perr(p, p->line, "%s", "unterminated quoted string");
-	zl_push(l, p->pos, i + 1 - p->pos);
-	p->pos = i + 1;
-	return 0;
-}
-
-static void
-lex_word(struct zparse *p, struct zline *l)
-{
-	const char *s = p->z->text;
-	size_t i = p->pos;
-
-	while (i < p->z->len && !is_delim(s[i])) {
-		if (s[i] == '\\' && i + 1 < p->z->len && s[i + 1] != '\n')
-			i++;
-		i++;
-	}
-	zl_push(l, p->pos, i - p->pos);
-	p->pos = i;
-}
-
-/* the newline at pos (LF or CRLF), 0 if none */
-static size_t
-newline_at(const struct zone *z, size_t pos)
-{
-	if (pos < z->len && z->text[pos] == '\n')
-		return 1;
-	if (pos + 1 < z->len && z->text[pos] == '\r' && z->text[pos + 1] == '\n')
-		return 2;
-	return 0;
-}
-
-/* Reads the next logical line from p->pos, which is at a line start. 1 read, 0 EOF. */
-static int
-lex_line(struct zparse *p, struct zline *l)
-{
-	const struct zone *z = p->z;
-	int depth = 0, open_line = 0;
-	size_t nl;
-
-	l->n = 0;
-	l->start = p->pos;
-	l->line = p->line;
-	l->blank_owner = p->pos < z->len && (z->text[p->pos] == ' ' || z->text[p->pos] == '\t');
-	if (p->pos >= z->len)
-		return 0;
-	for (;;) {
-		char c = p->pos < z->len ? z->text[p->pos] : '\0';
-
-		if (p->pos >= z->len) {
-			if (depth)
-				return perr(p, open_line, "%s", "unbalanced parentheses");
-			break;
-		}
-		if ((nl = newline_at(z, p->pos))) {
-			p->pos += nl;
-			p->line++;
-			if (!depth) {
-				l->end_line = p->line - 1;
-				l->end = p->pos;
-				return 1;
-			}
-		} else if (c == ' ' || c == '\t' || c == '\r')
-			p->pos++;
-		else if (c == ';')
-			while (p->pos < z->len && z->text[p->pos] != '\n' && !newline_at(z, p->pos))
-				p->pos++;
-		else if (c == '(') {
-			if (!depth++)
-				open_line = p->line;
-			p->pos++;
-		} else if (c == ')') {
-			if (!depth--)
-				return perr(p, p->line, "%s", "unbalanced parentheses");
-			p->pos++;
-		} else if (c == '"') {
-			if (lex_quoted(p, l) < 0)
-				return -1;
-		} else if (c == '\0')
-			return perr(p, p->line, "%s", "NUL byte in the text");
-		else
-			lex_word(p, l);
-	}
-	l->end = p->pos;
-	l->end_line = p->line;
-	return 1;
-}
 
 static char *
 tok_dup(const struct zparse *p, const struct zone_span *t)
@@ -233,18 +53,18 @@ directive(struct zparse *p, struct zline *l)
 	if (len == 4 && !strncasecmp(s, "$TTL", 4) && l->n == 2) {
 		p->default_ttl = zone_parse_ttl(p->z->text + l->t[1].off, l->t[1].len);
 		if (p->default_ttl < 0)
-			return perr(p, l->line, "%s", "bad $TTL value");
+			return zone_perr(p, l->line, "%s", "bad $TTL value");
 		return 0;
 	}
 	if ((len == 8 && !strncasecmp(s, "$INCLUDE", 8)) ||
 	    (len == 9 && !strncasecmp(s, "$GENERATE", 9))) {
 		char *d = xstrndup(s, len);
 
-		perr(p, l->line, "%s is not supported", d);
+		zone_perr(p, l->line, "%s is not supported", d);
 		free(d);
 		return -1;
 	}
-	return perr(p, l->line, "%s", "unknown or malformed $ directive");
+	return zone_perr(p, l->line, "%s", "unknown or malformed $ directive");
 }
 
 static int
@@ -290,9 +110,9 @@ rdata_canon(struct zparse *p, struct zone_rr *rr, size_t i, struct strbuf *sb)
 
 		if (i == 2 && (!len || !isdigit((unsigned char)*s) || e != s + len ||
 		    serial > 0xffffffffUL))
-			return perr(p, rr->line, "%s", "bad SOA serial");
+			return zone_perr(p, rr->line, "%s", "bad SOA serial");
 		if (i != 2 && v < 0)
-			return perr(p, rr->line, "%s", "bad SOA timer");
+			return zone_perr(p, rr->line, "%s", "bad SOA timer");
 		strbuf_addf(sb, "%lu", i == 2 ? serial : (unsigned long)v);
 	} else if (*s == '"')
 		strbuf_add(sb, s, len);
@@ -328,9 +148,9 @@ rr_fill_rdata(struct zparse *p, struct zone_rr *rr, struct zline *l, size_t firs
 	rr->rd = xreallocarray(NULL, rr->n_rd ? rr->n_rd : 1, sizeof(*rr->rd));
 	memcpy(rr->rd, l->t + first, rr->n_rd * sizeof(*rr->rd));
 	if (!rr->n_rd)
-		return perr(p, rr->line, "%s record without data", rr->type);
+		return zone_perr(p, rr->line, "%s record without data", rr->type);
 	if (rr_arity(rr) >= 0 && rr->n_rd != (size_t)rr_arity(rr))
-		return perr(p, rr->line, "%s record with the wrong number of fields", rr->type);
+		return zone_perr(p, rr->line, "%s record with the wrong number of fields", rr->type);
 	for (i = 0; i < rr->n_rd; i++) {
 		if (i)
 			strbuf_addch(&sb, ' ');
@@ -396,7 +216,7 @@ record(struct zparse *p, struct zline *l)
 		p->prev_owner = name_of(p->origin, z->text + l->t[0].off, l->t[0].len);
 		i = 1;
 	} else if (!p->prev_owner)
-		return perr(p, l->line, "%s", "record without an owner name");
+		return zone_perr(p, l->line, "%s", "record without an owner name");
 	z->rr = xreallocarray(z->rr, z->n + 1, sizeof(*z->rr));
 	rr = &z->rr[z->n++];
 	memset(rr, 0, sizeof(*rr));
@@ -410,7 +230,7 @@ record(struct zparse *p, struct zline *l)
 		rr->owner_tok = l->t[0];
 	i = rr_ttl_class(p, rr, l, i);
 	if (i >= l->n)
-		return perr(p, l->line, "%s", "record without a type");
+		return zone_perr(p, l->line, "%s", "record without a type");
 	rr->type_tok = l->t[i];
 	rr->type = tok_dup(p, &l->t[i]);
 	for (k = 0; rr->type[k]; k++)
@@ -419,7 +239,7 @@ record(struct zparse *p, struct zline *l)
 	   once an edit dropped that TTL */
 	if (!isalpha((unsigned char)rr->type[0]) ||
 	    rr->type[strspn(rr->type, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")] != '\0')
-		return perr(p, l->line, "bad record type '%s'", rr->type);
+		return zone_perr(p, l->line, "bad record type '%s'", rr->type);
 	rr->rclass = rr->class_tok.len ? tok_dup(p, &rr->class_tok) : xstrdup("IN");
 	for (k = 0; rr->rclass[k]; k++)
 		rr->rclass[k] = toupper((unsigned char)rr->rclass[k]);
@@ -427,7 +247,7 @@ record(struct zparse *p, struct zline *l)
 		return -1;
 	rr_effective_ttl(p, rr);
 	if (rr->ttl < 0)
-		return perr(p, l->line, "%s", "no TTL: none given and no $TTL");
+		return zone_perr(p, l->line, "%s", "no TTL: none given and no $TTL");
 	return 0;
 }
 
@@ -438,7 +258,7 @@ parse_all(struct zparse *p)
 	int r = 0;
 
 	memset(&l, 0, sizeof(l));
-	while ((r = lex_line(p, &l)) > 0) {
+	while ((r = zone_lex_line(p, &l)) > 0) {
 		if (!l.n)
 			continue;
 		if (!l.blank_owner && p->z->text[l.t[0].off] == '$' && l.t[0].off == l.start)
@@ -503,7 +323,6 @@ zone_release(struct zone *z)
 	memset(z, 0, sizeof(*z));
 }
 
-/* -- queries -- */
 
 void
 zone_name_abs(const struct zone *z, const char *name, struct strbuf *out)
@@ -518,144 +337,4 @@ zone_name_abs(const struct zone *z, const char *name, struct strbuf *out)
 		n = name_of("", name, len);
 	strbuf_addstr(out, n);
 	free(n);
-}
-
-int
-zone_name_in(const char *origin, const char *name)
-{
-	size_t lo = strlen(origin), ln = strlen(name);
-
-	if (!lo)
-		return 1;
-	if (ln == lo)
-		return !strcasecmp(name, origin);
-	return ln > lo && name[ln - lo - 1] == '.' && !strcasecmp(name + ln - lo, origin);
-}
-
-void
-zone_name_rel(const char *origin, const char *name, struct strbuf *out)
-{
-	size_t lo = strlen(origin), ln = strlen(name);
-
-	strbuf_reset(out);
-	if (ln && name[ln - 1] == '.')
-		ln--;
-	if (ln == lo && !strncasecmp(name, origin, lo))
-		strbuf_addch(out, '@');
-	else if (lo && ln > lo + 1 && name[ln - lo - 1] == '.' &&
-	    !strncasecmp(name + ln - lo, origin, lo))
-		strbuf_add(out, name, ln - lo - 1);
-	else {
-		strbuf_add(out, name, ln);
-		strbuf_addch(out, '.');
-	}
-}
-
-int
-zone_find(const struct zone *z, const char *name, const char *type, int from)
-{
-	struct strbuf abs = STRBUF_INIT;
-	size_t i;
-	int found = -1;
-
-	if (name)
-		zone_name_abs(z, name, &abs);
-	for (i = from < 0 ? 0 : (size_t)from; i < z->n && found < 0; i++)
-		if ((!name || !strcmp(z->rr[i].owner, abs.buf)) &&
-		    (!type || !strcasecmp(z->rr[i].type, type)))
-			found = (int)i;
-	strbuf_release(&abs);
-	return found;
-}
-
-int
-zone_count(const struct zone *z, const char *name, const char *type)
-{
-	int i = -1, n = 0;
-
-	while ((i = zone_find(z, name, type, i + 1)) >= 0)
-		n++;
-	return n;
-}
-
-long
-zone_ttl_of(const struct zone *z, const char *name, const char *type)
-{
-	int i = -1;
-	long ttl = -1;
-
-	while ((i = zone_find(z, name, type, i + 1)) >= 0)
-		if (z->rr[i].ttl > ttl)
-			ttl = z->rr[i].ttl;
-	return ttl;
-}
-
-int
-zone_soa_serial(const struct zone *z, uint32_t *serial)
-{
-	int i = zone_find(z, "@", "SOA", 0);
-
-	if (i < 0)
-		return -1;
-	*serial = (uint32_t)strtoul(z->text + z->rr[i].rd[2].off, NULL, 10);
-	return 0;
-}
-
-const char *
-zone_mx_host(const struct zone_rr *rr)
-{
-	const char *sp;
-
-	if (strcmp(rr->type, "MX") || rr->n_rd != 2 || !(sp = strchr(rr->rdata, ' ')))
-		return NULL;
-	return sp + 1;
-}
-
-int
-zone_resolve_cname(const struct zone *z, const char *name, struct strbuf *out)
-{
-	int hops, i;
-
-	zone_name_abs(z, name, out);
-	for (hops = 0; hops < 8; hops++) {
-		if (!zone_name_in(z->origin, out->buf))
-			return 0;
-		if ((i = zone_find(z, out->buf, "CNAME", 0)) < 0)
-			return 1;
-		strbuf_reset(out);
-		strbuf_add(out, z->rr[i].rdata, strlen(z->rr[i].rdata) - 1);
-	}
-	return -1;
-}
-
-/* -- serial numbers -- */
-
-int
-serial_gt(uint32_t a, uint32_t b)
-{
-	return (a < b && b - a > 0x80000000U) || (a > b && a - b < 0x80000000U);
-}
-
-int
-serial_is_date(uint32_t s)
-{
-	unsigned day = (s / 100) % 100, month = (s / 10000) % 100, year = s / 1000000;
-
-	return year >= 1970 && year <= 2099 && month >= 1 && month <= 12 &&
-	    day >= 1 && day <= 31;
-}
-
-uint32_t
-zone_serial_next(uint32_t cur, const struct zone_bump *b)
-{
-	uint32_t base = cur, dated;
-
-	if (b && b->have_served && serial_gt(b->highest_served, cur))
-		base = b->highest_served;
-	if (b && b->today && serial_is_date(cur) && b->today <= 42949672U) {
-		dated = (uint32_t)b->today * 100U;
-		if (serial_gt(dated, base))
-			return dated;
-	}
-	return base + 1U;	/* unsigned: wraps at 2^32 as RFC 1982 wants */
 }
