@@ -65,7 +65,10 @@ http_fetch_ms(const char *name, const char *addr, int port, const char *path,
 	memset(out, 0, sizeof *out);
 	strbuf_init(&out->body);
 	out->body.cap = HTTP_BODY_CAP;
-	strbuf_addf(&url, "http://%s:%d%s%s", name, port, path[0] == '/' ? "" : "/", path);
+	/* port 443 is TLS: the URL's name is the SNI and the name the certificate
+	   is verified against (libcurl's default CA bundle, the system's) */
+	strbuf_addf(&url, "%s://%s:%d%s%s", port == 443 ? "https" : "http", name, port,
+	    path[0] == '/' ? "" : "/", path);
 	strbuf_addf(&pin, "%s:%d:%s", name, port, addr);
 	resolve = curl_slist_append(NULL, pin.buf);
 	c = curl_easy_init();

@@ -32,7 +32,9 @@ struct http_response {
 
 /*
  * GET http://NAME:PORT/PATH with NAME pinned to addr (curl --resolve), no
- * redirects followed.  0 when a response came, -1 otherwise (err says why).
+ * redirects followed.  Port 443 is https: NAME is sent as SNI and the
+ * certificate verified for NAME against the system's CA bundle (a failed
+ * verification is an error, never a response).  0 when a response came, -1 otherwise (err says why).
  */
 int http_fetch(const char *name, const char *addr, int port, const char *path,
     struct http_response *out, struct strbuf *err);

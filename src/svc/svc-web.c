@@ -99,21 +99,38 @@ old_blocks(struct step_ctx *ctx, struct strbuf *out, size_t *count)
 	return 0;
 }
 
-/* the blocks with test-name added to the one serving the first web name */
+/* the blocks with test-name added to those serving the first web name (its
+   :80 and its :443 block), or to the first block when none does */
 static int
 blocks_with_alias(struct step_ctx *ctx, const char *blocks, struct strbuf *out)
 {
 	struct vhost_file vf = VHOST_FILE_INIT;
-	long i;
-	int r;
+	struct strbuf cur = STRBUF_INIT;
+	size_t i, n, added = 0;
+	int r = 0;
 
-	if (vhost_parse(&vf, "(account blocks)", blocks, strlen(blocks)) < 0)
+	strbuf_addstr(&cur, blocks);
+	if (vhost_parse(&vf, "(account blocks)", cur.buf, cur.len) < 0)
 		return -1;
-	i = vhost_find_one(&vf, ctx->a->web.v[0]);
-	if (i < 0)
-		i = 0;
-	r = vhost_add_alias(&vf, (size_t)i, ctx->a->test_name, out);
+	n = vf.nblocks;
 	vhost_release(&vf);
+	/* from the last block to the first: an edit moves only the bytes after it */
+	for (i = n; i-- > 0 && r >= 0;) {
+		if (vhost_parse(&vf, "(account blocks)", cur.buf, cur.len) < 0)
+			r = -1;
+		else if (vhost_block_serves(&vf.blocks[i], ctx->a->web.v[0]) ||
+		    (i == 0 && added == 0)) {
+			if ((r = vhost_add_alias(&vf, i, ctx->a->test_name, out)) >= 0) {
+				strbuf_reset(&cur);
+				strbuf_add(&cur, out->buf, out->len);
+				added++;
+			}
+		}
+		vhost_release(&vf);
+	}
+	strbuf_reset(out);
+	strbuf_add(out, cur.buf, cur.len);
+	strbuf_release(&cur);
 	return r < 0 ? -1 : 0;
 }
 
@@ -143,6 +160,9 @@ out:
 	return r;
 }
 
+/* an https site needs mod_ssl where it is served */
+static const char *const tls_mods[] = { "ssl", NULL };
+
 /* ~user is served on the new host when the account has ~user pages there */
 static int
 wants_userdir(struct step_ctx *ctx)
@@ -155,11 +175,19 @@ vhosts_probe(struct step_ctx *ctx)
 {
 	struct vfile v = { .loaded = 0 };
 	struct strbuf text = STRBUF_INIT;
-	int r, mods = 0;
+	int r, mods = 0, tls = 0, files = 0;
 
+	/* the TLS files and mod_ssl first: the new blocks need them to pass apache-check */
 	if ((wants_userdir(ctx) &&
 	    (mods = apache_need_modules(ctx, ctx->f->cf->to, userdir_mods, 0)) < 0) ||
-	    planned_new_vhosts(ctx, &v, &text) < 0) {
+	    (web_port(ctx) == 443 &&
+	    ((tls = apache_need_modules(ctx, ctx->f->cf->to, tls_mods, 0)) < 0 ||
+	    (files = tls_probe(ctx)) < 0))) {
+		strbuf_release(&text);
+		return PROBE_ERROR;
+	}
+	mods += tls + files;
+	if (planned_new_vhosts(ctx, &v, &text) < 0) {
 		vfile_release(&v);
 		strbuf_release(&text);
 		return PROBE_ERROR;
@@ -182,6 +210,9 @@ vhosts_apply(struct step_ctx *ctx)
 	int r = -1;
 
 	if (wants_userdir(ctx) && apache_need_modules(ctx, ctx->f->cf->to, userdir_mods, 1) < 0)
+		return -1;
+	if (web_port(ctx) == 443 && (tls_carry(ctx) < 0 ||
+	    apache_need_modules(ctx, ctx->f->cf->to, tls_mods, 1) < 0))
 		return -1;
 	if (planned_new_vhosts(ctx, &v, &text) == 0)
 		r = apache_commit(ctx, ctx->f->cf->to, &v, text.buf);
@@ -211,16 +242,16 @@ userdir_host(struct step_ctx *ctx, struct strbuf *host, struct strbuf *path)
 }
 
 static int
-fetch_ok(struct step_ctx *ctx, const char *name, const char *addr, const char *path,
-    long want)
+fetch_ok(struct step_ctx *ctx, const char *name, const char *addr, int port,
+    const char *path, long want)
 {
 	struct http_response r;
 	struct strbuf err = STRBUF_INIT;
 	int ok;
 
-	ok = http_fetch(name, addr, 80, path, &r, &err) == 0 && r.status == want;
+	ok = http_fetch(name, addr, port, path, &r, &err) == 0 && r.status == want;
 	if (!ok)
-		step_error(ctx, "http://%s%s at %s: %s%ld", name, path, addr,
+		step_error(ctx, "%s://%s%s at %s: %s%ld", port == 443 ? "https" : "http", name, path, addr,
 		    err.len ? err.buf : "status ", err.len ? 0L : r.status);
 	http_response_release(&r);
 	strbuf_release(&err);
@@ -238,11 +269,11 @@ vhosts_verify(struct step_ctx *ctx)
 	if (remote_capture(&ctx->f->tr, to, argv, &out, NULL) != 0 || strstr(out.buf, ctx->a->test_name) == NULL)
 		r = step_error(ctx, "%s: apache2ctl -S does not list %s", to->name, ctx->a->test_name);
 	if (r == 0)
-		r = fetch_ok(ctx, ctx->a->test_name, to->address, "/", 200);
+		r = fetch_ok(ctx, ctx->a->test_name, to->address, web_port(ctx), "/", 200);
 	if (r == 0 && ctx->a->userdir && ctx->f->cf->userdir_redirect) {
 		userdir_host(ctx, &host, &path);
 		strbuf_addch(&path, '/');
-		r = fetch_ok(ctx, host.buf, to->address, path.buf, 200);
+		r = fetch_ok(ctx, host.buf, to->address, 80, path.buf, 200);
 	}
 	strbuf_release(&out);
 	strbuf_release(&host);
@@ -262,6 +293,10 @@ vhosts_undo(struct step_ctx *ctx)
 		r = strcmp(text.buf, v.e.old.buf) == 0 ? 0 : apache_commit(ctx, ctx->f->cf->to, &v, text.buf);
 	if (r == 0)
 		r = apache_undo_modules(ctx, ctx->f->cf->to, userdir_mods);
+	if (r == 0 && web_port(ctx) == 443)
+		r = apache_undo_modules(ctx, ctx->f->cf->to, tls_mods);
+	if (r == 0)
+		r = tls_undo(ctx);
 	vfile_release(&v);
 	strbuf_release(&text);
 	return r;

@@ -63,10 +63,10 @@ compare_path(struct step_ctx *ctx, const char *name, const char *new_name, const
 	struct strbuf err = STRBUF_INIT, what = STRBUF_INIT;
 	int r = -1;
 
-	strbuf_addf(&what, "http://%s%s", name, path);
-	if (http_fetch(name, cf->from->address, 80, path, &a, &err) < 0)
+	strbuf_addf(&what, "%s://%s%s", web_port(ctx) == 443 ? "https" : "http", name, path);
+	if (http_fetch(name, cf->from->address, web_port(ctx), path, &a, &err) < 0)
 		step_error(ctx, "%s", err.buf);
-	else if (http_fetch(new_name, cf->to->address, 80, path, &b, &err) < 0)
+	else if (http_fetch(new_name, cf->to->address, web_port(ctx), path, &b, &err) < 0)
 		step_error(ctx, "%s", err.buf);
 	else {
 		normalise(&b.body, new_name, name);

@@ -32,6 +32,17 @@ int served_probe(struct step_ctx *ctx);
 int served_apply(struct step_ctx *ctx);
 int served_verify(struct step_ctx *ctx);
 
+/* web-tls.c: 443 when one of the account's blocks on the old host serves
+   TLS (every web check then fetches https, SNI and certificate checked),
+   else 80; found once, kept in the journal */
+int web_port(struct step_ctx *ctx);
+/* prep.4's TLS part: files the :443 blocks name and certbot's lineage.
+   probe: how many paths the new host lacks (listed in ctx->diff), -1 error */
+int tls_probe(struct step_ctx *ctx);
+int tls_carry(struct step_ctx *ctx);
+/* removes what tls_carry created on the new host */
+int tls_undo(struct step_ctx *ctx);
+
 /* phase2.6 (web-userdir.c) */
 int redirect_probe(struct step_ctx *ctx);
 int redirect_apply(struct step_ctx *ctx);

@@ -18,6 +18,14 @@
 
 /* what ferry's own steps need of Apache, enabled by the step that needs it */
 static const char *const proxy_mods[] = { "proxy", "proxy_http", NULL };
+/* an https site's proxy speaks TLS to the new host */
+static const char *const proxy_tls_mods[] = { "proxy", "proxy_http", "ssl", NULL };
+
+static const char *const *
+proxy_modules(struct step_ctx *ctx)
+{
+	return web_port(ctx) == 443 ? proxy_tls_mods : proxy_mods;
+}
 
 
 /* the reference responses phase2.5 compares with: kv web.ref.NAME PATH */
@@ -29,7 +37,7 @@ remember_reference(struct step_ctx *ctx, const char *name, const char *path)
 	char hex[65];
 	int rc = -1;
 
-	if (http_fetch(name, ctx->f->cf->from->address, 80, path, &r, NULL) == 0) {
+	if (http_fetch(name, ctx->f->cf->from->address, web_port(ctx), path, &r, NULL) == 0) {
 		sha256_hex(r.body.buf, r.body.len, hex);
 		strbuf_addf(&key, "web.ref.%s %s", name, path);
 		strbuf_addf(&val, "%ld %s %s", r.status, hex, r.content_type ? r.content_type : "-");
@@ -108,7 +116,7 @@ proxy_probe(struct step_ctx *ctx)
 	int pending, mods;
 
 	/* the modules first: ProxyPass does not pass apache-check without them */
-	if ((mods = apache_need_modules(ctx, ctx->f->cf->from, proxy_mods, 0)) < 0 ||
+	if ((mods = apache_need_modules(ctx, ctx->f->cf->from, proxy_modules(ctx), 0)) < 0 ||
 	    proxy_each_file(ctx, 0, &pending) < 0)
 		return PROBE_ERROR;
 	pending += mods;
@@ -128,7 +136,7 @@ proxy_apply(struct step_ctx *ctx)
 	for (i = 0; i < ctx->a->web.n; i++)
 		for (k = 0; k < ctx->a->web_check.n; k++)
 			remember_reference(ctx, ctx->a->web.v[i], ctx->a->web_check.v[k]);
-	if (apache_need_modules(ctx, ctx->f->cf->from, proxy_mods, 1) < 0 ||
+	if (apache_need_modules(ctx, ctx->f->cf->from, proxy_modules(ctx), 1) < 0 ||
 	    proxy_each_file(ctx, 1, &pending) < 0 || apache_reload_owed(ctx, ctx->f->cf->from) < 0)
 		return -1;
 	strbuf_addf(&ctx->detail, "%s proxies %zu names to %s", ctx->f->cf->from->name,
@@ -147,8 +155,8 @@ proxy_verify(struct step_ctx *ctx)
 	for (i = 0; i < ctx->a->web.n && r == 0; i++) {
 		struct http_response a, b;
 
-		if (http_fetch(ctx->a->web.v[i], cf->from->address, 80, "/", &a, NULL) < 0 ||
-		    http_fetch(ctx->a->web.v[i], cf->to->address, 80, "/", &b, NULL) < 0)
+		if (http_fetch(ctx->a->web.v[i], cf->from->address, web_port(ctx), "/", &a, NULL) < 0 ||
+		    http_fetch(ctx->a->web.v[i], cf->to->address, web_port(ctx), "/", &b, NULL) < 0)
 			r = step_error(ctx, "%s: cannot fetch through the proxy", ctx->a->web.v[i]);
 		else
 			r = same_response(ctx, ctx->a->web.v[i], &b, &a);
@@ -174,7 +182,7 @@ proxy_undo(struct step_ctx *ctx)
 	if (r == 0 && host_command(ctx, old, &old->apache_reload, &ex, &out) != 0)
 		r = step_error(ctx, "%s: apache-reload failed: %s", old->name, out.buf);
 	if (r == 0)
-		r = apache_undo_modules(ctx, old, proxy_mods);
+		r = apache_undo_modules(ctx, old, proxy_modules(ctx));
 	strlist_clear(&files);
 	strbuf_release(&out);
 	return r;
@@ -205,13 +213,13 @@ served_check(struct step_ctx *ctx, const char *name, const char *path)
 		struct http_response h;
 		char hex[65];
 
-		if (http_fetch(name, cf->to->address, 80, path, &h, NULL) < 0)
-			r = step_error(ctx, "http://%s%s: no answer from %s", name, path, cf->to->name);
+		if (http_fetch(name, cf->to->address, web_port(ctx), path, &h, NULL) < 0)
+			r = step_error(ctx, "%s%s: no answer from %s", name, path, cf->to->name);
 		else {
 			sha256_hex(h.body.buf, h.body.len, hex);
 			strbuf_addf(&got, "%ld %s %s", h.status, hex, h.content_type ? h.content_type : "-");
 			if (strcmp(got.buf, ref.buf) != 0)
-				r = step_error(ctx, "http://%s%s on %s differs from the old host's "
+				r = step_error(ctx, "%s%s on %s differs from the old host's "
 				    "(status, checksum, type: %s, was %s)", name, path, cf->to->name,
 				    got.buf, ref.buf);
 		}

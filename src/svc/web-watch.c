@@ -16,6 +16,7 @@
 
 #include "edit.h"
 #include "probe.h"
+#include "web-priv.h"
 #include "web-watch.h"
 
 int
@@ -30,6 +31,7 @@ web_watch_wanted(const struct step_def *d, const struct account *a)
 
 struct watch_site {
 	const char *name;
+	int port;		/* 443: https, SNI name, certificate verified */
 	struct strbuf ref;	/* the page as first served (the old host is asked first) */
 	int have_ref;
 };
@@ -40,7 +42,7 @@ served_by(struct watch_site *s, const char *addr, const char *path)
 	struct http_response r;
 	int ok = 0;
 
-	if (http_fetch_ms(s->name, addr, 80, path, WEB_WATCH_FETCH_MS, &r, NULL) == 0 &&
+	if (http_fetch_ms(s->name, addr, s->port, path, WEB_WATCH_FETCH_MS, &r, NULL) == 0 &&
 	    r.status == 200) {
 		if (!s->have_ref) {
 			strbuf_add(&s->ref, r.body.buf, r.body.len);
@@ -74,7 +76,8 @@ round_down(struct watch_site *s, size_t n, const char *old, const char *new,
 
 /* rounds every interval until the parent writes or goes away, then one last round */
 static void
-watch_child(const struct account *a, const char *old, const char *new, int ctl, int out)
+watch_child(const struct account *a, const char *old, const char *new, int port, int ctl,
+    int out)
 {
 	struct watch_site *s = xcalloc(a->web.n, sizeof *s);
 	const char *path = a->web_check.n ? a->web_check.v[0] : "/";
@@ -85,6 +88,7 @@ watch_child(const struct account *a, const char *old, const char *new, int ctl, 
 
 	for (i = 0; i < a->web.n; i++) {
 		s[i].name = a->web.v[i];
+		s[i].port = port;
 		strbuf_init(&s[i].ref);
 	}
 	for (;;) {
@@ -114,6 +118,8 @@ web_watch_start(struct step_ctx *ctx, struct web_watch *w)
 {
 	int ctl[2], out[2];
 
+	int port = web_port(ctx);	/* asked before the fork: the child has no journal */
+
 	memset(w, 0, sizeof *w);
 	w->ctl = w->out = -1;
 	if (pipe2(ctl, O_CLOEXEC) < 0)
@@ -129,8 +135,8 @@ web_watch_start(struct step_ctx *ctx, struct web_watch *w)
 		close(ctl[1]);
 		close(out[0]);
 		forked_helper_forget_locks(ctx->f);
-		watch_child(ctx->a, ctx->f->cf->from->address, ctx->f->cf->to->address, ctl[0],
-		    out[1]);
+		watch_child(ctx->a, ctx->f->cf->from->address, ctx->f->cf->to->address, port,
+		    ctl[0], out[1]);
 	}
 	close(ctl[0]);
 	close(out[1]);

@@ -11,18 +11,21 @@
 #include "vhost.h"
 #include "vhost-priv.h"
 
-/* what a proxy block keeps of the original: its names, admin, logs and TLS */
+/* what a proxy block keeps of the original: its names, admin, logs, the
+   files it includes (certbot's TLS options) and TLS; SSLProxyEngine is the
+   proxy's own line, written after them */
 static int
 proxy_keeps(const struct vhost_line *l)
 {
 	static const char *const keep[] = { "ServerName", "ServerAlias", "ServerAdmin",
-		"ErrorLog", "CustomLog", "TransferLog", "LogLevel", NULL };
+		"ErrorLog", "CustomLog", "TransferLog", "LogLevel", "Include", "IncludeOptional",
+		NULL };
 	size_t k;
 
 	for (k = 0; keep[k]; k++)
 		if (vh_is_directive(l, keep[k]))
 			return 1;
-	return strncasecmp(l->text, "SSL", 3) == 0;
+	return strncasecmp(l->text, "SSL", 3) == 0 && !vh_is_directive(l, "SSLProxyEngine");
 }
 
 int
@@ -31,6 +34,7 @@ vhost_proxy_block(const struct vhost_file *vf, size_t i, const char *addr, struc
 	struct strbuf ind = STRBUF_INIT, eol = STRBUF_INIT;
 	const struct vhost_block *b;
 	const struct vhost_line *l;
+	const char *scheme;
 	size_t j, kept = 0;
 
 	if (vh_bad_block(vf, i) || vh_bad_word("proxy address", addr))
@@ -50,9 +54,12 @@ vhost_proxy_block(const struct vhost_file *vf, size_t i, const char *addr, struc
 			strbuf_add(out, vf->text + vf->lines[j].start,
 			    vf->lines[j].end - vf->lines[j].start);
 		}
+	scheme = vhost_block_is_tls(vf, i) ? "https" : "http";
+	if (strcmp(scheme, "https") == 0)
+		strbuf_addf(out, "%sSSLProxyEngine on%s", ind.buf, eol.buf);
 	strbuf_addf(out, "%sProxyPreserveHost On%s", ind.buf, eol.buf);
-	strbuf_addf(out, "%sProxyPass / http://%s/%s", ind.buf, addr, eol.buf);
-	strbuf_addf(out, "%sProxyPassReverse / http://%s/%s", ind.buf, addr, eol.buf);
+	strbuf_addf(out, "%sProxyPass / %s://%s/%s", ind.buf, scheme, addr, eol.buf);
+	strbuf_addf(out, "%sProxyPassReverse / %s://%s/%s", ind.buf, scheme, addr, eol.buf);
 	l = &vf->lines[b->close];
 	strbuf_add(out, vf->text + l->start, l->end - l->start);
 	strbuf_release(&ind);
@@ -65,7 +72,7 @@ vhost_is_proxy(const struct vhost_file *vf, size_t i, const char *addr)
 {
 	const struct vhost_block *b;
 	struct strlist w = STRLIST_INIT;
-	struct strbuf url = STRBUF_INIT;
+	struct strbuf url = STRBUF_INIT, tls = STRBUF_INIT;
 	size_t j;
 	int found = 0;
 
@@ -73,14 +80,17 @@ vhost_is_proxy(const struct vhost_file *vf, size_t i, const char *addr)
 		return 0;
 	b = &vf->blocks[i];
 	strbuf_addf(&url, "http://%s/", addr);
+	strbuf_addf(&tls, "https://%s/", addr);
 	for (j = b->open + 1; j < b->close && !found; j++) {
 		if (!vh_is_child(vf, b, j) || !vh_is_directive(&vf->lines[j], "ProxyPass"))
 			continue;
 		vh_split_words(vf->lines[j].text, &w);
-		found = w.n == 3 && strcmp(w.v[1], "/") == 0 && strcmp(w.v[2], url.buf) == 0;
+		found = w.n == 3 && strcmp(w.v[1], "/") == 0 &&
+		    (strcmp(w.v[2], url.buf) == 0 || strcmp(w.v[2], tls.buf) == 0);
 		strlist_clear(&w);
 	}
 	strbuf_release(&url);
+	strbuf_release(&tls);
 	return found;
 }
 

@@ -398,3 +398,41 @@ vhost_replace_block(const struct vhost_file *vf, size_t i, const char *text, siz
 	return 1;
 }
 
+
+int
+vhost_block_values(const struct vhost_file *vf, size_t i, const char *directive,
+    struct strlist *out)
+{
+	const struct vhost_block *b;
+	struct strlist w = STRLIST_INIT;
+	size_t j, n = 0;
+
+	if (i >= vf->nblocks)
+		return 0;
+	b = &vf->blocks[i];
+	for (j = b->open + 1; j < b->close; j++) {
+		if (!vh_is_child(vf, b, j) || !vh_is_directive(&vf->lines[j], directive))
+			continue;
+		vh_split_words(vf->lines[j].text, &w);
+		if (w.n >= 2) {
+			strlist_push(out, w.v[1]);
+			n++;
+		}
+		strlist_clear(&w);
+	}
+	return (int)n;
+}
+
+int
+vhost_block_is_tls(const struct vhost_file *vf, size_t i)
+{
+	struct strlist v = STRLIST_INIT;
+	size_t k;
+	int on = 0;
+
+	vhost_block_values(vf, i, "SSLEngine", &v);
+	for (k = 0; k < v.n; k++)
+		on = strcasecmp(v.v[k], "on") == 0;
+	strlist_clear(&v);
+	return on;
+}

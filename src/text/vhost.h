@@ -78,6 +78,13 @@ size_t vhost_find(const struct vhost_file *vf, const struct strlist *names, size
 /* index of the first block serving host, or -1 */
 long vhost_find_one(const struct vhost_file *vf, const char *host);
 
+/* the first argument of every directive (any case) directly inside block i,
+ * appended to out in order; returns how many */
+int vhost_block_values(const struct vhost_file *vf, size_t i, const char *directive,
+    struct strlist *out);
+/* 1 when block i serves TLS: its last SSLEngine says on */
+int vhost_block_is_tls(const struct vhost_file *vf, size_t i);
+
 /* appends block i's raw bytes to out, with a newline when the file has none */
 void vhost_block_text(const struct vhost_file *vf, size_t i, struct strbuf *out);
 
@@ -93,15 +100,18 @@ int vhost_replace_block(const struct vhost_file *vf, size_t i, const char *text,
 
 /*
  * Only the new block (appended to out, not the file): block i's opening
- * line, its ServerName, ServerAlias, ServerAdmin, log and SSL* directives as
- * written, then "ProxyPreserveHost On", "ProxyPass / http://ADDR/" and
- * "ProxyPassReverse / http://ADDR/", and its closing line.  addr is
+ * line, its ServerName, ServerAlias, ServerAdmin, log, Include and SSL*
+ * directives as written, then "ProxyPreserveHost On", "ProxyPass /
+ * http://ADDR/" and "ProxyPassReverse / http://ADDR/", and its closing line.
+ * A TLS block (vhost_block_is_tls) forwards to https://ADDR/ after
+ * "SSLProxyEngine on" (Apache's mod_proxy speaks TLS only with it; the
+ * Host header, kept, is the name it asks for and checks).  addr is
  * "HOST" or "HOST:PORT" (an IPv6 address in brackets).  Applied to its own
  * output it gives the same block.
  */
 int vhost_proxy_block(const struct vhost_file *vf, size_t i, const char *addr,
     struct strbuf *out);
-/* 1 when block i has "ProxyPass / http://ADDR/" (0 also for a bad i) */
+/* 1 when block i has "ProxyPass / http://ADDR/" or https (0 also for a bad i) */
 int vhost_is_proxy(const struct vhost_file *vf, size_t i, const char *addr);
 
 /*

@@ -196,6 +196,41 @@ test_proxy(const struct vhost_file *vf)
 	strbuf_release(&again);
 }
 
+/* a :443 block: certbot's Include and the TLS lines kept, forwarded over TLS */
+static void
+test_proxy_tls(void)
+{
+	struct vhost_file vf, pf;
+	struct strbuf blk = STRBUF_INIT, again = STRBUF_INIT;
+	struct strlist v = STRLIST_INIT;
+
+	CHECK_INT(parse_str(&vf, "<VirtualHost *:443>\n ServerName a.test\n DocumentRoot /x\n"
+	    " SSLEngine on\n SSLCertificateFile /etc/letsencrypt/live/a.test/fullchain.pem\n"
+	    " SSLCertificateKeyFile \"/etc/letsencrypt/live/a.test/privkey.pem\"\n"
+	    " Include /etc/letsencrypt/options-ssl-apache.conf\n</VirtualHost>\n"), 0);
+	CHECK(vhost_block_is_tls(&vf, 0));
+	CHECK_INT(vhost_block_values(&vf, 0, "sslcertificatekeyfile", &v), 1);
+	CHECK_STR(v.v[0], "/etc/letsencrypt/live/a.test/privkey.pem");
+	CHECK_INT(vhost_proxy_block(&vf, 0, "192.0.2.20", &blk), 0);
+	CHECK_STR(blk.buf, "<VirtualHost *:443>\n ServerName a.test\n SSLEngine on\n"
+	    " SSLCertificateFile /etc/letsencrypt/live/a.test/fullchain.pem\n"
+	    " SSLCertificateKeyFile \"/etc/letsencrypt/live/a.test/privkey.pem\"\n"
+	    " Include /etc/letsencrypt/options-ssl-apache.conf\n SSLProxyEngine on\n"
+	    " ProxyPreserveHost On\n ProxyPass / https://192.0.2.20/\n"
+	    " ProxyPassReverse / https://192.0.2.20/\n</VirtualHost>\n");
+	CHECK_INT(vhost_parse(&pf, "out", blk.buf, blk.len), 0);
+	CHECK(vhost_is_proxy(&pf, 0, "192.0.2.20"));
+	/* its own fixed point: SSLProxyEngine is not kept twice */
+	CHECK_INT(vhost_proxy_block(&pf, 0, "192.0.2.20", &again), 0);
+	CHECK_STR(again.buf, blk.buf);
+	CHECK(!vhost_block_is_tls(&pf, 1));
+	vhost_release(&pf);
+	vhost_release(&vf);
+	strlist_clear(&v);
+	strbuf_release(&blk);
+	strbuf_release(&again);
+}
+
 static void
 test_userdir(const struct vhost_file *vf)
 {
@@ -440,6 +475,7 @@ main(void)
 	test_alias(&vf);
 	test_alias_shapes();
 	test_proxy(&vf);
+	test_proxy_tls();
 	test_userdir(&vf);
 	test_marked(&vf);
 	test_marked_after_continuation(&vf);
