@@ -1,10 +1,5 @@
 /* probe-http.c: fetch a page pinned to one host, and send mail (libcurl). */
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,28 +146,4 @@ smtp_send(const char *server, const char *from, const char *to,
 	curl_slist_free_all(rcpt);
 	strbuf_release(&url);
 	return rc == CURLE_OK ? 0 : -1;
-}
-
-int
-smtp_greets(const char *addr, int port)
-{
-	struct sockaddr_in sa;
-	struct timeval tv = { 10, 0 };
-	char buf[4] = "";
-	ssize_t n = 0;
-	int fd;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
-		return 0;
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return 0;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
-		n = read(fd, buf, 3);
-	close(fd);
-	return n == 3 && memcmp(buf, "220", 3) == 0;
 }

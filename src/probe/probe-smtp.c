@@ -4,11 +4,7 @@
  * message is ever queued.  The reply code is the MTA's verdict on the
  * address, whatever wording it uses.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -57,23 +53,15 @@ int
 smtp_rcpt(const char *addr, int port, const char *helo, const char *from, const char *to,
     struct strbuf *reply)
 {
-	struct sockaddr_in sa;
-	struct timeval tv = { 30, 0 };
 	struct strbuf cmd = STRBUF_INIT;
 	int fd, code = -1;
 
 	strbuf_reset(reply);
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1 || strpbrk(to, "\r\n<>") ||
-	    strpbrk(from, "\r\n<>") || strpbrk(helo, "\r\n"))
+	if (strpbrk(to, "\r\n<>") || strpbrk(from, "\r\n<>") || strpbrk(helo, "\r\n"))
 		return -1;
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+	if ((fd = tcp_connect(addr, port, 30000)) < 0)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || read_reply(fd, reply) != 220)
+	if (read_reply(fd, reply) != 220)
 		goto out;
 	strbuf_addf(&cmd, "EHLO %s\r\n", helo);
 	if (command(fd, cmd.buf, reply) != 250)
@@ -96,4 +84,18 @@ out:
 	close(fd);
 	strbuf_release(&cmd);
 	return code;
+}
+
+int
+smtp_greets(const char *addr, int port)
+{
+	char buf[4] = "";
+	ssize_t n = 0;
+	int fd = tcp_connect(addr, port, 10000);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, 3);
+	close(fd);
+	return n == 3 && memcmp(buf, "220", 3) == 0;
 }

@@ -1,4 +1,4 @@
-/* probe.h: checks from the outside — DNS with ldns, HTTP and SMTP with libcurl. */
+/* probe.h: checks from the outside — DNS with ldns, HTTP and SMTP with libcurl, TCP. */
 #ifndef FERRY_PROBE_H
 #define FERRY_PROBE_H
 
@@ -51,7 +51,7 @@ int smtp_send(const char *server, const char *from, const char *to,
     const char *message, struct strbuf *err);
 
 /*
- * RCPT TO:<to> at addr:port (IPv4) after EHLO helo and MAIL FROM:<from>, then
+ * RCPT TO:<to> at addr:port after EHLO helo and MAIL FROM:<from>, then
  * RSET: the reply code (250, 550, ...), or -1 when the dialogue failed before
  * (reply holds the last line read).
  */
@@ -60,5 +60,12 @@ int smtp_rcpt(const char *addr, int port, const char *helo, const char *from, co
 
 /* 1 when addr:port answers with an SMTP 220 greeting within a few seconds, else 0 */
 int smtp_greets(const char *addr, int port);
+
+/*
+ * A TCP connection to addr (an IPv4 or IPv6 literal, never a name) on port,
+ * connect and each read or write bounded by timeout_ms: the descriptor, or
+ * -1 when there is none.
+ */
+int tcp_connect(const char *addr, int port, int timeout_ms);
 
 #endif

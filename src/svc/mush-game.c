@@ -6,25 +6,24 @@
  * and its cwd the game directory).  Starting and stopping wait for the
  * port by polling it with a growing interval.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "backoff.h"
 #include "edit.h"
 #include "mush-game.h"
+#include "probe.h"
 
 #define GAME_UP_SECONDS 30
 #define GAME_DOWN_SECONDS 30
 /* a game that accepted the connection sends its banner at once; a busy one within this */
 #define GAME_BANNER_MS 1500
+#define GAME_CONNECT_MS 5000
 
 void
 mush_game_dir(struct strbuf *sb, const struct host *h, const struct account *a)
@@ -36,23 +35,13 @@ mush_game_dir(struct strbuf *sb, const struct host *h, const struct account *a)
 static int
 game_talk(const char *addr, int port, const char *lines, int read_ms, struct strbuf *out)
 {
-	struct sockaddr_in sa;
 	struct pollfd p;
 	char buf[4096];
 	ssize_t n;
 	int fd, got = 0;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+	if ((fd = tcp_connect(addr, port, GAME_CONNECT_MS)) < 0)
 		return -1;
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		close(fd);
-		return -1;
-	}
 	if (lines && write(fd, lines, strlen(lines)) < 0) {
 		close(fd);
 		return -1;
@@ -76,23 +65,15 @@ game_talk(const char *addr, int port, const char *lines, int read_ms, struct str
 static int
 game_first_bytes(const char *addr, int port, int ms)
 {
-	struct sockaddr_in sa;
 	struct pollfd p;
 	char buf[512];
-	int fd, got = 0;
+	int fd, got;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+	if ((fd = tcp_connect(addr, port, GAME_CONNECT_MS)) < 0)
 		return 0;
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return 0;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
-		p.fd = fd;
-		p.events = POLLIN;
-		got = poll(&p, 1, ms) > 0 && read(fd, buf, sizeof buf) > 0;
-	}
+	p.fd = fd;
+	p.events = POLLIN;
+	got = poll(&p, 1, ms) > 0 && read(fd, buf, sizeof buf) > 0;
 	close(fd);
 	return got;
 }

@@ -66,37 +66,32 @@ new_vhost_file(struct step_ctx *ctx)
 	return ctx->f->cf->to->apache_vhosts.v[0];
 }
 
+struct old_blocks {
+	const char *new_address;
+	struct strbuf *out;
+	size_t count;
+};
+
+static void
+add_unproxied_block(struct vfile *v, size_t i, void *arg)
+{
+	struct old_blocks *b = arg;
+
+	if (vhost_is_proxy(&v->vf, i, b->new_address))
+		return;		/* already turned into a proxy by phase2.proxy */
+	vhost_block_text(&v->vf, i, b->out);
+	b->count++;
+}
+
 /* the account's blocks from every vhost file of the old host */
 static int
 old_blocks(struct step_ctx *ctx, struct strbuf *out, size_t *count)
 {
-	const struct host *old = ctx->f->cf->from;
-	struct strlist files = STRLIST_INIT;
-	size_t f, i, n, *idx;
+	struct old_blocks b = { ctx->f->cf->to->address, out, 0 };
+	int r = vfile_each_account_block(ctx, ctx->f->cf->from, add_unproxied_block, &b);
 
-	*count = 0;
-	if (apache_account_files(ctx, old, &ctx->a->web, &files) < 0)
-		return -1;
-	for (f = 0; f < files.n; f++) {
-		struct vfile v = { .loaded = 0 };
-
-		if (vfile_load(ctx, old, files.v[f], &v) < 0) {
-			strlist_clear(&files);
-			return -1;
-		}
-		idx = xcalloc(v.vf.nblocks + 1, sizeof *idx);
-		n = vhost_find(&v.vf, &ctx->a->web, idx);
-		for (i = 0; i < n; i++) {
-			if (vhost_is_proxy(&v.vf, idx[i], ctx->f->cf->to->address))
-				continue;	/* already turned into a proxy by phase2.proxy */
-			vhost_block_text(&v.vf, idx[i], out);
-			(*count)++;
-		}
-		free(idx);
-		vfile_release(&v);
-	}
-	strlist_clear(&files);
-	return 0;
+	*count = b.count;
+	return r;
 }
 
 /* the blocks with test-name added to those serving the first web name (its

@@ -99,34 +99,6 @@ sh_lines(struct step_ctx *ctx, const struct host *h, const char *script,
 	return r == 0 ? 0 : -1;
 }
 
-/* calls fn on each of the account's blocks on the old host */
-static int
-each_old_block(struct step_ctx *ctx, void (*fn)(struct vfile *, size_t, void *), void *arg)
-{
-	const struct host *old = ctx->f->cf->from;
-	struct strlist files = STRLIST_INIT;
-	size_t f, i, n, *idx;
-
-	if (apache_account_files(ctx, old, &ctx->a->web, &files) < 0)
-		return -1;
-	for (f = 0; f < files.n; f++) {
-		struct vfile v = { .loaded = 0 };
-
-		if (vfile_load(ctx, old, files.v[f], &v) < 0) {
-			strlist_clear(&files);
-			return -1;
-		}
-		idx = xcalloc(v.vf.nblocks + 1, sizeof *idx);
-		n = vhost_find(&v.vf, &ctx->a->web, idx);
-		for (i = 0; i < n; i++)
-			fn(&v, idx[i], arg);
-		free(idx);
-		vfile_release(&v);
-	}
-	strlist_clear(&files);
-	return 0;
-}
-
 static void
 count_tls(struct vfile *v, size_t i, void *arg)
 {
@@ -147,7 +119,7 @@ web_port(struct step_ctx *ctx)
 		return port;
 	}
 	strbuf_release(&val);
-	if (each_old_block(ctx, count_tls, &tls) < 0)
+	if (vfile_each_account_block(ctx, ctx->f->cf->from, count_tls, &tls) < 0)
 		return 80;
 	port = tls ? 443 : 80;
 	if (ctx->f->j && !ctx->dry_run)
@@ -208,7 +180,7 @@ static int
 tls_plan(struct step_ctx *ctx, struct tls_refs *t, struct strlist *carry, struct strlist *missing)
 {
 	memset(t, 0, sizeof *t);
-	if (each_old_block(ctx, collect_tls, t) < 0)
+	if (vfile_each_account_block(ctx, ctx->f->cf->from, collect_tls, t) < 0)
 		return -1;
 	if (t->paths.n == 0)
 		return 0;

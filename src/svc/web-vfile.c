@@ -34,39 +34,59 @@ vfile_release(struct vfile *v)
 }
 
 int
-web_docroots_outside_home(struct step_ctx *ctx, struct strlist *out)
+vfile_each_account_block(struct step_ctx *ctx, const struct host *h,
+    void (*fn)(struct vfile *, size_t, void *), void *arg)
 {
-	const struct host *old = ctx->f->cf->from;
 	struct strlist files = STRLIST_INIT;
-	struct strbuf home = STRBUF_INIT;
 	size_t f, i, n, *idx;
 
-	if (!(ctx->a->services & SVC_WEB))
-		return 0;
-	if (apache_account_files(ctx, old, &ctx->a->web, &files) < 0)
+	if (apache_account_files(ctx, h, &ctx->a->web, &files) < 0)
 		return -1;
-	strbuf_addf(&home, "%s/%s/", old->home, ctx->a->name);
 	for (f = 0; f < files.n; f++) {
 		struct vfile v = { .loaded = 0 };
 
-		if (vfile_load(ctx, old, files.v[f], &v) < 0) {
-			strbuf_release(&home);
+		if (vfile_load(ctx, h, files.v[f], &v) < 0) {
 			strlist_clear(&files);
 			return -1;
 		}
 		idx = xcalloc(v.vf.nblocks + 1, sizeof *idx);
 		n = vhost_find(&v.vf, &ctx->a->web, idx);
-		for (i = 0; i < n; i++) {
-			const char *root = v.vf.blocks[idx[i]].document_root;
-
-			if (root && root[0] == '/' && strncmp(root, home.buf, home.len) != 0 &&
-			    strcmp(root, "/") != 0 && !strlist_has(out, root))
-				strlist_push(out, root);
-		}
+		for (i = 0; i < n; i++)
+			fn(&v, idx[i], arg);
 		free(idx);
 		vfile_release(&v);
 	}
-	strbuf_release(&home);
 	strlist_clear(&files);
 	return 0;
+}
+
+struct docroots {
+	struct strbuf home;	/* the account's home on the old host, with a slash */
+	struct strlist *out;
+};
+
+static void
+add_docroot_outside_home(struct vfile *v, size_t i, void *arg)
+{
+	struct docroots *d = arg;
+	const char *root = v->vf.blocks[i].document_root;
+
+	if (root && root[0] == '/' && strncmp(root, d->home.buf, d->home.len) != 0 &&
+	    strcmp(root, "/") != 0 && !strlist_has(d->out, root))
+		strlist_push(d->out, root);
+}
+
+int
+web_docroots_outside_home(struct step_ctx *ctx, struct strlist *out)
+{
+	const struct host *old = ctx->f->cf->from;
+	struct docroots d = { STRBUF_INIT, out };
+	int r;
+
+	if (!(ctx->a->services & SVC_WEB))
+		return 0;
+	strbuf_addf(&d.home, "%s/%s/", old->home, ctx->a->name);
+	r = vfile_each_account_block(ctx, old, add_docroot_outside_home, &d);
+	strbuf_release(&d.home);
+	return r;
 }

@@ -19,6 +19,10 @@ struct vfile {
 int vfile_load(struct step_ctx *ctx, const struct host *h, const char *path, struct vfile *v);
 void vfile_release(struct vfile *v);
 
+/* calls fn on each of the account's VirtualHost blocks in h's vhost files, each file read once */
+int vfile_each_account_block(struct step_ctx *ctx, const struct host *h,
+    void (*fn)(struct vfile *, size_t, void *), void *arg);
+
 /* DocumentRoots of the account's VirtualHosts on the old host that lie outside its home */
 int web_docroots_outside_home(struct step_ctx *ctx, struct strlist *out);
 
